@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity ^0.8.28;
+
+import {Deal, FastResult, TaskStatus} from "../libraries/DealTypes.sol";
+import {ITasks} from "../interfaces/ITasks.sol";
+import {IEscrow} from "../interfaces/IEscrow.sol";
+import {Ledger} from "../libraries/Ledger.sol";
+import {TaskBase} from "./TaskBase.sol";
+
+/// @notice The trust-1 path: one transaction completes and pays a task (PoCo's
+/// contributeAndFinalize), or a batch of tasks of one deal. For TEE deals the chain itself checks
+/// the enclave's signature and the attestation verifier's statement.
+abstract contract FastResults is TaskBase {
+    using Ledger for Ledger.List;
+
+    /// @inheritdoc ITasks
+    function pushResult(
+        bytes32 dealId,
+        Deal calldata deal,
+        FastResult calldata result,
+        bytes calldata authorization
+    ) external nonReentrant {
+        _checkDeal(dealId, deal);
+        bytes32 taskId = _completeFast(
+            dealId,
+            deal,
+            result,
+            msg.sender != deal.scheduler,
+            authorization
+        );
+        uint256 workerReward = _fastWorkerReward(deal);
+        Ledger.List memory ledger = Ledger.create(7);
+        _addSuccess(ledger, deal, 1, taskId);
+        ledger.add(IEscrow.MovementKind.Reward, result.worker, workerReward, taskId);
+        _addSchedulerReward(ledger, deal, deal.workerpoolPrice - workerReward, taskId);
+        _commit(ledger);
+        _executeCallback(taskId, deal.callback, result.callbackData);
+    }
+
+    /// @inheritdoc ITasks
+    function pushResults(
+        bytes32 dealId,
+        Deal calldata deal,
+        FastResult[] calldata results
+    ) external nonReentrant {
+        _checkDeal(dealId, deal);
+        if (msg.sender != deal.scheduler) revert TaskNotScheduler(dealId, msg.sender);
+        uint256 count = results.length;
+        if (count == 0 || count > deal.botSize) revert TaskBatchInvalid(count);
+
+        uint256 workerReward = _fastWorkerReward(deal);
+        Ledger.List memory ledger = Ledger.create(count + 6);
+        _addSuccess(ledger, deal, count, dealId);
+        bytes32[] memory taskIds = new bytes32[](count);
+        for (uint256 i = 0; i < count; ++i) {
+            taskIds[i] = _completeFast(dealId, deal, results[i], false, msg.data[0:0]);
+            ledger.add(IEscrow.MovementKind.Reward, results[i].worker, workerReward, taskIds[i]);
+        }
+        _addSchedulerReward(ledger, deal, (deal.workerpoolPrice - workerReward) * count, dealId);
+        _commit(ledger);
+        if (deal.callback != address(0)) {
+            for (uint256 i = 0; i < count; ++i) {
+                _executeCallback(taskIds[i], deal.callback, results[i].callbackData);
+            }
+        }
+    }
+
+    function _fastWorkerReward(Deal calldata deal) private pure returns (uint256) {
+        return (deal.workerpoolPrice * (100 - deal.schedulerRewardRatio)) / 100;
+    }
+
+    function _completeFast(
+        bytes32 dealId,
+        Deal calldata deal,
+        FastResult calldata r,
+        bool authorizationRequired,
+        bytes calldata authorization
+    ) private returns (bytes32 taskId) {
+        taskId = _taskIdOf(dealId, deal, r.index);
+        if (deal.trust != 1) revert TaskTrustMismatch(taskId, deal.trust);
+        Task storage task = _tasks[taskId];
+        TaskStatus status = task.status;
+        // Trust-1 tasks never have contributors, so Unset or Active means "not done yet".
+        if (status > TaskStatus.Active) revert TaskStatusInvalid(taskId, status);
+        _checkContributionOpen(taskId, deal);
+        if (r.worker == address(0))
+            revert TaskAuthorizationInvalid(taskId, r.worker, deal.scheduler);
+
+        bytes32 resultHash = keccak256(abi.encodePacked(taskId, r.resultDigest));
+        bytes32 resultSeal = keccak256(abi.encodePacked(r.worker, taskId, r.resultDigest));
+        _checkCallbackData(deal, taskId, r.resultDigest, r.callbackData);
+        if (authorizationRequired) {
+            _checkAuthorization(deal, taskId, r.worker, r.enclave, authorization);
+        }
+        _checkEnclave(
+            deal,
+            taskId,
+            resultHash,
+            resultSeal,
+            r.receiptHash,
+            r.enclave,
+            r.enclaveSignature,
+            r.attestation
+        );
+
+        task.status = TaskStatus.Completed;
+        emit TaskCompleted(
+            taskId,
+            dealId,
+            r.worker,
+            r.index,
+            r.resultDigest,
+            r.receiptHash,
+            r.enclave,
+            r.results
+        );
+    }
+}
