@@ -4,4 +4,5 @@ export * from "./tags.js";
 export * from "./deal.js";
 export * from "./results.js";
 export * from "./signing.js";
+export * from "./canonical.js";
 export * from "./errors/index.js";
