@@ -1,0 +1,5 @@
+export * from "./identity.js";
+export * from "./node.js";
+export * from "./pubsub.js";
+export * from "./rpc.js";
+export * from "./rateLimiter.js";
