@@ -74,9 +74,9 @@ describe("p2p", () => {
 
   it("returns handler errors as RpcRemoteError", async () => {
     const client = await node(worker, [scheduler.address]);
-    const err = await callRpc(client, dialAddressOf(server), PROTOCOL, { fail: true }).catch(
-      (e) => e,
-    );
+    const err = (await callRpc(client, dialAddressOf(server), PROTOCOL, { fail: true }).catch(
+      (e: unknown) => e,
+    )) as Error;
     expect(err).to.be.instanceOf(RpcRemoteError);
     expect(err.message).to.equal("handler said no");
   });

@@ -1,0 +1,65 @@
+import { createHash } from "node:crypto";
+import type { Signer } from "ethers";
+import { ServiceError } from "../core/errors/index.js";
+import { uploadMessage } from "./auth.js";
+
+async function signedHeaders(
+  signer: Signer,
+  kind: "result" | "receipt",
+  contentHash: string,
+  taskId: string,
+) {
+  const issuedAt = Math.floor(Date.now() / 1000);
+  return {
+    "x-polis-task": taskId,
+    "x-polis-issued-at": String(issuedAt),
+    "x-polis-signature": await signer.signMessage(
+      uploadMessage(kind, contentHash, taskId, issuedAt),
+    ),
+  };
+}
+
+/** Uploads an encrypted result blob; returns its URL (what goes on-chain as `results`). */
+export async function uploadResult(
+  baseUrl: string,
+  signer: Signer,
+  taskId: string,
+  blob: Uint8Array,
+): Promise<string> {
+  const sha = "0x" + createHash("sha256").update(blob).digest("hex");
+  const res = await fetch(`${baseUrl}/results`, {
+    method: "PUT",
+    headers: {
+      "content-type": "application/octet-stream",
+      ...(await signedHeaders(signer, "result", sha, taskId)),
+    },
+    body: blob,
+  }).catch((cause) => {
+    throw new ServiceError(`Result store ${baseUrl} is unreachable.`, { cause });
+  });
+  const body = (await res.json().catch(() => ({}))) as { url?: string; error?: string };
+  if (!res.ok || !body.url)
+    throw new ServiceError(`Result upload refused (${res.status}): ${body.error ?? "unknown"}`);
+  return body.url;
+}
+
+/** Uploads a usage receipt (canonical JSON with its enclave signature). */
+export async function uploadReceipt(
+  baseUrl: string,
+  signer: Signer,
+  taskId: string,
+  body: string,
+): Promise<void> {
+  const sha = "0x" + createHash("sha256").update(body).digest("hex");
+  const res = await fetch(`${baseUrl}/receipts/${taskId}`, {
+    method: "PUT",
+    headers: {
+      "content-type": "application/json",
+      ...(await signedHeaders(signer, "receipt", sha, taskId)),
+    },
+    body,
+  }).catch((cause) => {
+    throw new ServiceError(`Result store ${baseUrl} is unreachable.`, { cause });
+  });
+  if (!res.ok) throw new ServiceError(`Receipt upload refused (${res.status}).`);
+}

@@ -1,0 +1,110 @@
+import express, { type Router, type Request, type Response } from "express";
+import { createHash } from "node:crypto";
+import type { Logger } from "pino";
+import { RateLimiter } from "../p2p/rateLimiter.js";
+import { uploadMessage, uploadSigner } from "./auth.js";
+import type { ResultStore } from "./store.js";
+
+export interface ResultRoutesInit {
+  /** Whether a wallet may upload (a worker of this pool). */
+  isUploader: (address: string) => boolean;
+  /** Public base URL written into `results` on-chain, e.g. http://127.0.0.1:13600. */
+  publicUrl: string;
+  /** Largest blob accepted (default 64 MiB). */
+  maxBlobBytes?: number;
+  /** Accepted clock skew of upload signatures (default 300 s). */
+  maxSkewSeconds?: number;
+  now?: () => number;
+}
+
+/**
+ * Result store routes: `PUT /results` and `PUT /receipts/:taskId` need a worker's signature;
+ * `GET /results/:sha256` and `GET /receipts/:taskId` are open (results are encrypted to the
+ * beneficiary, receipts are signed by the enclave).
+ */
+export function resultRoutes(store: ResultStore, init: ResultRoutesInit, logger: Logger): Router {
+  const router = express.Router();
+  const maxBlobBytes = init.maxBlobBytes ?? 64 * 1024 * 1024;
+  const skew = init.maxSkewSeconds ?? 300;
+  const now = init.now ?? (() => Math.floor(Date.now() / 1000));
+  const limiter = new RateLimiter(200, 100);
+
+  function authorize(
+    req: Request,
+    res: Response,
+    kind: "result" | "receipt",
+    contentHash: string,
+  ): string | undefined {
+    const taskId = String(req.header("x-polis-task") ?? "");
+    const issuedAt = Number(req.header("x-polis-issued-at"));
+    const signature = String(req.header("x-polis-signature") ?? "");
+    if (!/^0x[0-9a-fA-F]{64}$/.test(taskId) || !Number.isSafeInteger(issuedAt)) {
+      res
+        .status(400)
+        .json({ error: "Missing or malformed X-Polis-Task / X-Polis-Issued-At headers." });
+      return undefined;
+    }
+    if (Math.abs(now() - issuedAt) > skew) {
+      res.status(401).json({
+        error: "Upload signature is expired or from the future; check the worker's clock.",
+      });
+      return undefined;
+    }
+    const signer = uploadSigner(uploadMessage(kind, contentHash, taskId, issuedAt), signature);
+    if (!signer || !init.isUploader(signer)) {
+      res
+        .status(403)
+        .json({ error: "Uploads need the signature of a worker registered in this pool." });
+      return undefined;
+    }
+    return signer;
+  }
+
+  router.put("/results", express.raw({ type: () => true, limit: maxBlobBytes }), (req, res) => {
+    if (!limiter.take(req.ip ?? "?"))
+      return void res.status(429).json({ error: "Too many requests." });
+    const body = req.body as Buffer;
+    if (!Buffer.isBuffer(body) || body.length === 0)
+      return void res.status(400).json({ error: "Empty body." });
+    const sha256 = createHash("sha256").update(body).digest("hex");
+    const uploader = authorize(req, res, "result", "0x" + sha256);
+    if (!uploader) return;
+    store.put(body, String(req.header("x-polis-task")), uploader);
+    logger.info({ sha256, size: body.length, uploader }, "result stored");
+    res.status(201).json({ sha256, url: `${init.publicUrl}/results/${sha256}` });
+  });
+
+  router.get("/results/:sha256", (req, res) => {
+    const data = store.get(String(req.params.sha256));
+    if (!data)
+      return void res.status(404).json({ error: "No result with this hash in this pool's store." });
+    res.type("application/octet-stream").send(data);
+  });
+
+  router.put(
+    "/receipts/:taskId",
+    express.text({ type: () => true, limit: 64 * 1024 }),
+    (req, res) => {
+      const taskId = String(req.params.taskId);
+      if (typeof req.body !== "string" || req.body.length === 0)
+        return void res.status(400).json({ error: "Empty body." });
+      if (String(req.header("x-polis-task") ?? "").toLowerCase() !== taskId.toLowerCase()) {
+        return void res.status(400).json({ error: "X-Polis-Task must match the receipt's task." });
+      }
+      const contentHash = "0x" + createHash("sha256").update(req.body).digest("hex");
+      const uploader = authorize(req, res, "receipt", contentHash);
+      if (!uploader) return;
+      const created = store.putReceipt(taskId, req.body, uploader);
+      res.status(created ? 201 : 200).json({ taskId, created });
+    },
+  );
+
+  router.get("/receipts/:taskId", (req, res) => {
+    const body = store.getReceipt(String(req.params.taskId));
+    if (!body)
+      return void res.status(404).json({ error: "No receipt for this task in this pool's store." });
+    res.type("application/json").send(body);
+  });
+
+  return router;
+}

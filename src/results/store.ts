@@ -1,0 +1,119 @@
+import { DatabaseSync } from "node:sqlite";
+import {
+  mkdirSync,
+  openSync,
+  fsyncSync,
+  closeSync,
+  writeSync,
+  renameSync,
+  readFileSync,
+  existsSync,
+} from "node:fs";
+import { join } from "node:path";
+import { createHash, randomBytes } from "node:crypto";
+
+export interface StoredBlob {
+  sha256: string;
+  size: number;
+  taskId: string;
+  uploader: string;
+  createdAt: number;
+}
+
+/**
+ * Content-addressed blob store on disk (one file per sha256, written with fsync + rename) with
+ * metadata and receipts in SQLite.
+ */
+export class ResultStore {
+  readonly #db: DatabaseSync;
+  readonly #dir: string;
+
+  constructor(dir: string) {
+    this.#dir = dir;
+    mkdirSync(join(dir, "blobs"), { recursive: true });
+    this.#db = new DatabaseSync(join(dir, "results.sqlite"));
+    this.#db.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = FULL;
+      CREATE TABLE IF NOT EXISTS blobs (
+        sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, task_id TEXT NOT NULL,
+        uploader TEXT NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS receipts (
+        task_id TEXT PRIMARY KEY, body TEXT NOT NULL, uploader TEXT NOT NULL, created_at INTEGER NOT NULL);
+    `);
+  }
+
+  /** Stores `data` under its sha256 (idempotent). Returns the hex digest without 0x. */
+  put(data: Uint8Array, taskId: string, uploader: string, now = Date.now()): string {
+    const sha256 = createHash("sha256").update(data).digest("hex");
+    const path = this.#path(sha256);
+    if (!existsSync(path)) {
+      const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+      const fd = openSync(tmp, "w", 0o644);
+      try {
+        writeSync(fd, data);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(tmp, path);
+    }
+    this.#db
+      .prepare(
+        "INSERT OR IGNORE INTO blobs (sha256, size, task_id, uploader, created_at) VALUES (?, ?, ?, ?, ?)",
+      )
+      .run(sha256, data.length, taskId.toLowerCase(), uploader, now);
+    return sha256;
+  }
+
+  /** The blob's bytes, re-checked against its address; undefined if absent or corrupted. */
+  get(sha256: string): Buffer | undefined {
+    if (!/^[0-9a-f]{64}$/.test(sha256)) return undefined;
+    const path = this.#path(sha256);
+    if (!existsSync(path)) return undefined;
+    const data = readFileSync(path);
+    return createHash("sha256").update(data).digest("hex") === sha256 ? data : undefined;
+  }
+
+  info(sha256: string): StoredBlob | undefined {
+    const row = this.#db.prepare("SELECT * FROM blobs WHERE sha256 = ?").get(sha256) as
+      Record<string, unknown> | undefined;
+    if (!row) return undefined;
+    return {
+      sha256: String(row.sha256),
+      size: Number(row.size),
+      taskId: String(row.task_id),
+      uploader: String(row.uploader),
+      createdAt: Number(row.created_at),
+    };
+  }
+
+  /** Saves a task's usage receipt; the first one wins (receipts are immutable). */
+  putReceipt(taskId: string, body: string, uploader: string, now = Date.now()): boolean {
+    const r = this.#db
+      .prepare(
+        "INSERT OR IGNORE INTO receipts (task_id, body, uploader, created_at) VALUES (?, ?, ?, ?)",
+      )
+      .run(taskId.toLowerCase(), body, uploader, now);
+    return Number(r.changes) === 1;
+  }
+
+  getReceipt(taskId: string): string | undefined {
+    const row = this.#db
+      .prepare("SELECT body FROM receipts WHERE task_id = ?")
+      .get(taskId.toLowerCase()) as { body: string } | undefined;
+    return row?.body;
+  }
+
+  count(): number {
+    return Number((this.#db.prepare("SELECT COUNT(*) AS n FROM blobs").get() as { n: number }).n);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+
+  #path(sha256: string): string {
+    return join(this.#dir, "blobs", sha256);
+  }
+}
