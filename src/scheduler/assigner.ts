@@ -1,0 +1,83 @@
+import { ZeroAddress } from "ethers";
+import type { Signer, TypedDataDomain } from "ethers";
+import { contributionDeadline, signWorkerAuthorization, toDeal } from "../core/index.js";
+import type { Assignment, WorkerInventory } from "../pool/protocol.js";
+import { replicasNeeded } from "./replication.js";
+import { TASK_STATUS } from "./chainSync.js";
+import type { CandidateRow, SchedulerStore } from "./store.js";
+
+export interface AssignerInit {
+  /** Tasks whose contribution deadline is closer than this are not handed out (seconds). */
+  deadlineMarginSeconds: number;
+}
+
+/** How many distinct workers a task should have now. */
+export function targetReplicas(
+  task: Pick<CandidateRow, "trust" | "chainStatus" | "contributors">,
+): number {
+  const base = replicasNeeded(task.trust);
+  if (task.trust <= 1) return 1;
+  // Everyone planned has contributed and there is still no consensus: add one more worker.
+  if (task.chainStatus === TASK_STATUS.Active && task.contributors >= base)
+    return task.contributors + 1;
+  return base;
+}
+
+/**
+ * Picks work for a worker: open tasks it can run (TEE tasks only to TEE workers), still far from
+ * their contribution deadline, that need another distinct worker. Standard tasks come with the
+ * scheduler's authorization; TEE tasks get theirs once the worker's enclave has a key.
+ */
+export class Assigner {
+  constructor(
+    private readonly store: SchedulerStore,
+    private readonly scheduler: Signer,
+    private readonly taskDomain: TypedDataDomain,
+    private readonly init: AssignerInit,
+  ) {}
+
+  async assign(
+    worker: string,
+    inventory: WorkerInventory | null,
+    slots: number,
+    chainNow: bigint,
+    now: number,
+  ): Promise<Assignment[]> {
+    const capacity = inventory?.capacity ?? 1;
+    const free = Math.min(slots, capacity - this.store.activeAssignmentsOfWorker(worker).length);
+    if (free <= 0) return [];
+    const out: Assignment[] = [];
+    for (const task of this.store.candidateTasks(worker)) {
+      if (out.length >= free) break;
+      if (task.tee && !inventory?.tee) continue;
+      if (task.chainStatus >= TASK_STATUS.Revealing) continue;
+      if (task.active >= targetReplicas(task)) continue;
+      // Replicas must come from distinct workers; a trust-1 task may go back to the same worker.
+      if (task.trust > 1 && task.assignedToWorker > 0) continue;
+      if (task.trust <= 1 && this.store.assignment(task.taskId, worker)?.state === "active")
+        continue;
+      const deal = toDeal(task.deal);
+      if (contributionDeadline(deal) <= chainNow + BigInt(this.init.deadlineMarginSeconds))
+        continue;
+      const assignment: Assignment = {
+        taskId: task.taskId,
+        dealId: task.dealId,
+        index: String(task.index),
+        deal: task.deal,
+        params: task.params,
+        mode: task.tee ? "tee" : "standard",
+        replicated: task.trust > 1,
+      };
+      if (!task.tee) {
+        assignment.authorization = await signWorkerAuthorization(this.scheduler, this.taskDomain, {
+          worker,
+          taskId: task.taskId,
+          enclave: ZeroAddress,
+        });
+      }
+      this.store.assign(task.taskId, worker, now);
+      out.push(assignment);
+    }
+    return out;
+  }
+}

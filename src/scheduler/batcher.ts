@@ -1,0 +1,110 @@
+import type { Logger } from "pino";
+import { toDeal } from "../core/index.js";
+import type { PolisClient } from "../sdk/client.js";
+import type { SchedulerMetrics } from "./metrics.js";
+import { toFastResult } from "./fastResult.js";
+import type { SchedulerStore } from "./store.js";
+import type { TxQueue } from "./txQueue.js";
+
+export interface BatcherInit {
+  /** Most results per pushResults transaction (default 50). */
+  maxBatch: number;
+  /** A deal's results wait at most this long for more to join the batch (ms). */
+  flushMs: number;
+}
+
+/**
+ * Pushes fast-path results on-chain, one `pushResults` transaction per deal and flush. A batch that
+ * reverts is retried result by result, so one bad result cannot block the others; a rejected
+ * result sends its task back to the queue for another worker.
+ */
+export class ResultBatcher {
+  constructor(
+    private readonly client: PolisClient,
+    private readonly store: SchedulerStore,
+    private readonly txs: TxQueue,
+    private readonly init: BatcherInit,
+    private readonly logger: Logger,
+    private readonly metrics: SchedulerMetrics,
+  ) {}
+
+  async flush(nowMs: number, force = false): Promise<number> {
+    const byDeal = new Map<string, ReturnType<SchedulerStore["queuedResults"]>>();
+    for (const row of this.store.queuedResults()) {
+      const list = byDeal.get(row.dealId) ?? [];
+      list.push(row);
+      byDeal.set(row.dealId, list);
+    }
+    let pushed = 0;
+    for (const [dealId, rows] of byDeal) {
+      const oldest = Math.min(...rows.map((r) => r.queuedAt));
+      if (!force && rows.length < this.init.maxBatch && nowMs - oldest < this.init.flushMs)
+        continue;
+      for (let i = 0; i < rows.length; i += this.init.maxBatch) {
+        pushed += await this.#push(dealId, rows.slice(i, i + this.init.maxBatch), nowMs);
+      }
+    }
+    return pushed;
+  }
+
+  async #push(
+    dealId: string,
+    rows: ReturnType<SchedulerStore["queuedResults"]>,
+    nowMs: number,
+  ): Promise<number> {
+    const dealRow = this.store.deal(dealId);
+    if (!dealRow) return 0;
+    const deal = toDeal(dealRow.deal);
+    const results = rows.map((r) => toFastResult(r.result as never));
+    const started = Date.now();
+    try {
+      const tx = await this.txs.send(() =>
+        results.length === 1
+          ? this.client.taskManager.pushResult(dealId, deal, results[0], "0x")
+          : this.client.taskManager.pushResults(dealId, deal, results),
+      );
+      const receipt = await tx.wait();
+      for (const r of rows) {
+        this.store.setResultState(r.taskId, "pushed", tx.hash);
+        this.store.setTaskState(r.taskId, "completed", nowMs);
+        this.store.closeAssignments(r.taskId, "done", nowMs);
+      }
+      this.metrics.batches.inc();
+      this.metrics.gasUsed.inc(Number(receipt?.gasUsed ?? 0n));
+      this.metrics.chainSeconds.observe((Date.now() - started) / 1000);
+      this.logger.info(
+        { dealId, tasks: rows.length, tx: tx.hash, gas: receipt?.gasUsed?.toString() },
+        "results pushed",
+      );
+      return rows.length;
+    } catch (err) {
+      if (rows.length > 1) {
+        this.logger.warn(
+          { dealId, tasks: rows.length, err: (err as Error).message },
+          "batch reverted; retrying one by one",
+        );
+        let n = 0;
+        for (const r of rows) n += await this.#push(dealId, [r], nowMs);
+        return n;
+      }
+      const [row] = rows;
+      const status = Number((await this.client.taskManager.taskOf(row.taskId)).status);
+      if (status === 3) {
+        this.store.setResultState(row.taskId, "pushed", null);
+        this.store.setTaskState(row.taskId, "completed", nowMs);
+        this.store.closeAssignments(row.taskId, "done", nowMs);
+        return 0;
+      }
+      this.logger.error(
+        { taskId: row.taskId, err: (err as Error).message },
+        "result rejected on-chain; task requeued",
+      );
+      this.metrics.failures.inc({ cause: "result-rejected" });
+      this.store.setResultState(row.taskId, "rejected", null);
+      this.store.dropResult(row.taskId);
+      this.store.closeAssignments(row.taskId, "failed", nowMs);
+      this.store.setTaskState(row.taskId, "pending", nowMs);
+      return 0;
+    }
+  }
+}

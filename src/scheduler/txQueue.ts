@@ -1,0 +1,15 @@
+import type { ContractTransactionResponse } from "ethers";
+
+/**
+ * Sends the scheduler's transactions one at a time, so they never race for a nonce. The wait for
+ * mining happens outside the queue.
+ */
+export class TxQueue {
+  #tail: Promise<unknown> = Promise.resolve();
+
+  send(build: () => Promise<ContractTransactionResponse>): Promise<ContractTransactionResponse> {
+    const next = this.#tail.then(build, build);
+    this.#tail = next.catch(() => undefined);
+    return next;
+  }
+}

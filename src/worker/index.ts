@@ -1,0 +1,3 @@
+export * from "./worker.js";
+export * from "./executor.js";
+export * from "./store.js";

@@ -1,0 +1,115 @@
+import { DatabaseSync } from "node:sqlite";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import type { Assignment } from "../pool/protocol.js";
+import type { ExecutionOutcome } from "./executor.js";
+
+/** Where a task stands on this worker. Each phase is persisted before the action that follows it. */
+export type LocalPhase =
+  | "assigned"
+  | "computed"
+  | "uploaded"
+  | "contributed"
+  | "submitted"
+  | "revealed"
+  | "done"
+  | "abandoned";
+
+export interface LocalTask {
+  taskId: string;
+  assignment: Assignment;
+  phase: LocalPhase;
+  outcome: ExecutionOutcome | null;
+  resultUrl: string | null;
+  authorization: string | null;
+  attempts: number;
+}
+
+/** The worker's crash-safe task journal (SQLite, WAL, synchronous=FULL). */
+export class WorkerStore {
+  readonly #db: DatabaseSync;
+
+  constructor(path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.#db = new DatabaseSync(path);
+    this.#db.exec(`
+      PRAGMA journal_mode = WAL;
+      PRAGMA synchronous = FULL;
+      CREATE TABLE IF NOT EXISTS tasks (
+        task_id TEXT PRIMARY KEY, assignment TEXT NOT NULL, phase TEXT NOT NULL, outcome TEXT,
+        result_url TEXT, authorization TEXT, attempts INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL);
+    `);
+  }
+
+  add(assignment: Assignment): void {
+    this.#db
+      .prepare(
+        `INSERT INTO tasks (task_id, assignment, phase, authorization, updated_at) VALUES (?, ?, 'assigned', ?, ?)
+         ON CONFLICT(task_id) DO UPDATE SET assignment = excluded.assignment, phase = 'assigned', outcome = NULL,
+           result_url = NULL, authorization = excluded.authorization, updated_at = excluded.updated_at`,
+      )
+      .run(
+        assignment.taskId,
+        JSON.stringify(assignment),
+        assignment.authorization ?? null,
+        Date.now(),
+      );
+  }
+
+  update(
+    taskId: string,
+    fields: {
+      phase?: LocalPhase;
+      outcome?: ExecutionOutcome;
+      resultUrl?: string;
+      authorization?: string;
+      attempt?: boolean;
+    },
+  ): void {
+    this.#db
+      .prepare(
+        `UPDATE tasks SET phase = COALESCE(?, phase), outcome = COALESCE(?, outcome), result_url = COALESCE(?, result_url),
+           authorization = COALESCE(?, authorization), attempts = attempts + ?, updated_at = ? WHERE task_id = ?`,
+      )
+      .run(
+        fields.phase ?? null,
+        fields.outcome ? JSON.stringify(fields.outcome) : null,
+        fields.resultUrl ?? null,
+        fields.authorization ?? null,
+        fields.attempt ? 1 : 0,
+        Date.now(),
+        taskId,
+      );
+  }
+
+  get(taskId: string): LocalTask | undefined {
+    const r = this.#db.prepare("SELECT * FROM tasks WHERE task_id = ?").get(taskId) as
+      Record<string, unknown> | undefined;
+    return r ? toLocal(r) : undefined;
+  }
+
+  /** Tasks not finished here yet (to resume after a restart). */
+  unfinished(): LocalTask[] {
+    return (
+      this.#db
+        .prepare("SELECT * FROM tasks WHERE phase NOT IN ('done', 'abandoned')")
+        .all() as Record<string, unknown>[]
+    ).map(toLocal);
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
+
+function toLocal(r: Record<string, unknown>): LocalTask {
+  return {
+    taskId: String(r.task_id),
+    assignment: JSON.parse(String(r.assignment)),
+    phase: r.phase as LocalPhase,
+    outcome: r.outcome === null ? null : JSON.parse(String(r.outcome)),
+    resultUrl: r.result_url === null ? null : String(r.result_url),
+    authorization: r.authorization === null ? null : String(r.authorization),
+    attempts: Number(r.attempts),
+  };
+}
