@@ -50,15 +50,13 @@ export function createSchedulerApi(
 
   app.get("/v1/deals", (_req, res) => {
     res.json({
-      deals: store
-        .deals()
-        .map((d) => ({
-          dealId: d.dealId,
-          tee: d.tee,
-          trust: d.trust,
-          block: d.block,
-          tasks: store.tasksOfDeal(d.dealId).map(taskJson),
-        })),
+      deals: store.deals().map((d) => ({
+        dealId: d.dealId,
+        tee: d.tee,
+        trust: d.trust,
+        block: d.block,
+        tasks: store.tasksOfDeal(d.dealId).map(taskJson),
+      })),
     });
   });
 

@@ -373,9 +373,7 @@ export class SchedulerStore {
     return Number(r.changes) === 1;
   }
 
-  queuedResults(
-    limit = 1000,
-  ): Array<{
+  queuedResults(limit = 1000): Array<{
     taskId: string;
     dealId: string;
     worker: string;
