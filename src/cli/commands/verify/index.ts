@@ -1,0 +1,8 @@
+import type { Command } from "commander";
+import type { CliIo } from "../../io.js";
+import { registerVerifyTask } from "./task.js";
+
+export function registerVerify(program: Command, io: CliIo): void {
+  const group = program.command("verify").description("auditor checks of on-chain evidence");
+  registerVerifyTask(group, io);
+}
