@@ -12,7 +12,7 @@ import type {
   RequestOrder,
   WorkerpoolOrder,
 } from "../../../../core/index.js";
-import { BaseError } from "../../../../core/errors/index.js";
+import { BaseError, ServiceError } from "../../../../core/errors/index.js";
 import type { MarketClient } from "../../../market/client.js";
 import { read } from "../../../internal/send.js";
 import type { VerifyContext, VerifyStep } from "../types.js";
@@ -80,6 +80,9 @@ async function checkContents(
     try {
       entry = await market.getOrder(hash);
     } catch (error) {
+      if (error instanceof ServiceError) {
+        return { note: `order contents not checked (${error.shortMessage})` };
+      }
       if (error instanceof BaseError) continue; // not (or no longer) in the book
       throw error;
     }
