@@ -1,4 +1,3 @@
-import { ZeroAddress } from "ethers";
 import { decodeTag } from "../core/index.js";
 import { formatAmount } from "../sdk/internal/amounts.js";
 
@@ -16,9 +15,4 @@ export function date(seconds: bigint | number): string {
 export function tags(tag: string): string {
   const names = decodeTag(tag);
   return names.length ? names.join(", ") : "none";
-}
-
-/** "anyone" for the zero address. */
-export function restriction(address: string): string {
-  return address === ZeroAddress ? "anyone" : address;
 }

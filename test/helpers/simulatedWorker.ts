@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { Wallet, getBytes, hexlify, toUtf8Bytes } from "ethers";
+import { Wallet, ZeroAddress, getBytes, hexlify, toUtf8Bytes } from "ethers";
 import type { Signer } from "ethers";
 import {
   receiptHash,
@@ -56,6 +56,10 @@ export async function completeTask(
   const url = `${params.store.url}/results/${blobHash}`;
   const enclave = Wallet.createRandom();
   const now = Math.floor(Date.now() / 1000);
+  const datasetChecksum =
+    params.deal.dataset === ZeroAddress
+      ? null
+      : await client.datasetRegistry.datasetChecksum(params.deal.dataset);
   const receipt: UsageReceipt = {
     version: 1,
     chainId: client.chainId.toString(),
@@ -64,7 +68,7 @@ export async function completeTask(
     taskId,
     app: params.deal.app,
     mrenclave: params.deal.mrenclave,
-    datasetChecksum: null,
+    datasetChecksum,
     inputHash: sha256Hex("input"),
     resultDigest: digest,
     cpuMs: 12,

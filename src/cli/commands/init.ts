@@ -15,15 +15,16 @@ import { scryptCost } from "../scrypt.js";
 
 interface InitOptions {
   force?: boolean;
-  walletFile?: boolean;
+  skipWallet?: boolean;
 }
 
+/** Registers `polis init` on its parent command. */
 export function registerInit(program: Command, io: CliIo): void {
   const cmd = program
     .command("init")
     .description("write a polis.json project config and create an encrypted keystore wallet")
     .option("--force", "overwrite an existing polis.json")
-    .option("--no-wallet-file", "do not create a wallet")
+    .option("--skip-wallet", "do not create a wallet")
     .action(
       handler(io, async (ctx, opts: InitOptions) => {
         const path = join(io.cwd, CONFIG_FILE);
@@ -44,7 +45,7 @@ export function registerInit(program: Command, io: CliIo): void {
         await writeConfig(path, config);
         const walletPath = resolveFrom(io.cwd, config.wallet!);
         let wallet: { address: string; path: string; created: boolean } | undefined;
-        if (opts.walletFile !== false) {
+        if (!opts.skipWallet) {
           if (existsSync(walletPath)) {
             wallet = {
               address: await readWalletAddress(walletPath),

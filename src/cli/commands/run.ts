@@ -55,6 +55,7 @@ interface Offers {
   source: string;
 }
 
+/** Registers `polis run` on its parent command. */
 export function registerRun(program: Command, io: CliIo): void {
   const cmd = program
     .command("run")

@@ -109,8 +109,3 @@ export function runCli(
     child.stdin.end(opts.input ?? "");
   });
 }
-
-/** Runs the CLI in the background (e.g. `run --watch`) and resolves when it exits. */
-export function spawnCli(env: PolisEnv, args: string[], extra: Record<string, string> = {}) {
-  return env.polis(args, { env: extra });
-}

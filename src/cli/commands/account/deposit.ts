@@ -5,6 +5,7 @@ import { polis } from "../../format.js";
 import type { CliIo } from "../../io.js";
 import { parse } from "../../parse.js";
 
+/** Registers `polis account deposit` on its parent command. */
 export function registerDeposit(group: Command, io: CliIo): void {
   const cmd = group
     .command("deposit")

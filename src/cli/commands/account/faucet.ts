@@ -6,6 +6,7 @@ import { polis } from "../../format.js";
 import type { CliIo } from "../../io.js";
 import { parse } from "../../parse.js";
 
+/** Registers `polis faucet` (top level and under `polis account`). */
 export function registerFaucet(parent: Command, io: CliIo): void {
   const cmd = parent
     .command("faucet")

@@ -5,6 +5,7 @@ import { registerDeposit } from "./deposit.js";
 import { registerWithdraw } from "./withdraw.js";
 import { registerAccountShow } from "./show.js";
 
+/** Registers the `polis account` command group and its subcommands. */
 export function registerAccount(program: Command, io: CliIo): void {
   const group = program
     .command("account")

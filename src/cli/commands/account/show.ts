@@ -6,6 +6,7 @@ import { polis } from "../../format.js";
 import type { CliIo } from "../../io.js";
 import { keyValues } from "../../output.js";
 
+/** Registers `polis account show` on its parent command. */
 export function registerAccountShow(group: Command, io: CliIo): void {
   const cmd = group
     .command("show")

@@ -5,6 +5,7 @@ import { polis } from "../../format.js";
 import type { CliIo } from "../../io.js";
 import { parse } from "../../parse.js";
 
+/** Registers `polis account withdraw` on its parent command. */
 export function registerWithdraw(group: Command, io: CliIo): void {
   const cmd = group
     .command("withdraw")

@@ -21,6 +21,7 @@ interface AppDeployFlags {
   enclaveConfigHash?: string;
 }
 
+/** Registers `polis app deploy` on its parent command. */
 export function registerAppDeploy(group: Command, io: CliIo): void {
   const cmd = group
     .command("deploy")

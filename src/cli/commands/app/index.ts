@@ -6,6 +6,7 @@ import { registerUnpublish } from "../shared/unpublish.js";
 import { registerAppDeploy } from "./deploy.js";
 import { registerAppShow } from "./show.js";
 
+/** Registers the `polis app` command group and its subcommands. */
 export function registerApp(program: Command, io: CliIo): void {
   const group = program.command("app").description("register, inspect and sell apps");
   registerAppDeploy(group, io);

@@ -3,6 +3,7 @@ import { decryptDatasetFile } from "../../../sdk/actions/datasets/decryptDataset
 import { examples, handler } from "../../command.js";
 import type { CliIo } from "../../io.js";
 
+/** Registers `polis dataset decrypt` on its parent command. */
 export function registerDatasetDecrypt(group: Command, io: CliIo): void {
   const cmd = group
     .command("decrypt")

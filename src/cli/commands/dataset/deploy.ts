@@ -7,6 +7,7 @@ import type { CliIo } from "../../io.js";
 import { keyValues } from "../../output.js";
 import { parse } from "../../parse.js";
 
+/** Registers `polis dataset deploy` on its parent command. */
 export function registerDatasetDeploy(group: Command, io: CliIo): void {
   const cmd = group
     .command("deploy")

@@ -15,6 +15,7 @@ interface GrantFlags {
   require?: boolean;
 }
 
+/** Registers `polis dataset grant` on its parent command. */
 export function registerDatasetGrant(group: Command, io: CliIo): void {
   const cmd = group
     .command("grant")

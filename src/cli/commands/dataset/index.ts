@@ -12,6 +12,7 @@ import { registerDatasetRequireGrants } from "./requireGrants.js";
 import { registerDatasetRevoke } from "./revoke.js";
 import { registerDatasetShow } from "./show.js";
 
+/** Registers the `polis dataset` command group and its subcommands. */
 export function registerDataset(program: Command, io: CliIo): void {
   const group = program
     .command("dataset")

@@ -5,6 +5,7 @@ import { NotAssetOwnerError } from "../../../sdk/errors/index.js";
 import { examples, handler } from "../../command.js";
 import type { CliIo } from "../../io.js";
 
+/** Registers `polis dataset push-secret` on its parent command. */
 export function registerDatasetPushSecret(group: Command, io: CliIo): void {
   const cmd = group
     .command("push-secret")

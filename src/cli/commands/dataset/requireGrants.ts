@@ -3,6 +3,7 @@ import { requireGrants } from "../../../sdk/actions/grants/requireGrants.js";
 import { examples, handler } from "../../command.js";
 import type { CliIo } from "../../io.js";
 
+/** Registers `polis dataset require-grants` on its parent command. */
 export function registerDatasetRequireGrants(group: Command, io: CliIo): void {
   const cmd = group
     .command("require-grants")

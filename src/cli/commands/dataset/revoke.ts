@@ -4,6 +4,7 @@ import { examples, handler } from "../../command.js";
 import type { CliIo } from "../../io.js";
 import { parse } from "../../parse.js";
 
+/** Registers `polis dataset revoke` on its parent command. */
 export function registerDatasetRevoke(group: Command, io: CliIo): void {
   const cmd = group
     .command("revoke")

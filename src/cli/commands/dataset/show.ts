@@ -7,6 +7,7 @@ import { date } from "../../format.js";
 import type { CliIo } from "../../io.js";
 import { keyValues } from "../../output.js";
 
+/** Registers `polis dataset show` on its parent command. */
 export function registerDatasetShow(group: Command, io: CliIo): void {
   const cmd = group
     .command("show")

@@ -7,6 +7,7 @@ import { date } from "../../format.js";
 import type { CliIo } from "../../io.js";
 import { parse } from "../../parse.js";
 
+/** Registers `polis deal claim` on its parent command. */
 export function registerDealClaim(group: Command, io: CliIo): void {
   const cmd = group
     .command("claim")

@@ -10,6 +10,7 @@ import type { CliIo } from "../../io.js";
 import { keyValues } from "../../output.js";
 import { parse } from "../../parse.js";
 
+/** Registers `polis deal show` on its parent command. */
 export function registerDealShow(group: Command, io: CliIo): void {
   const cmd = group
     .command("show")

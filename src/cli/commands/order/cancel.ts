@@ -6,6 +6,7 @@ import { examples, handler } from "../../command.js";
 import type { CliIo } from "../../io.js";
 import { isHash, readOrderFile } from "../shared/orderFiles.js";
 
+/** Registers `polis order cancel` on its parent command. */
 export function registerOrderCancel(group: Command, io: CliIo): void {
   const cmd = group
     .command("cancel")

@@ -6,6 +6,7 @@ import { registerOrderPublish } from "./publish.js";
 import { registerOrderShow } from "./show.js";
 import { registerOrderSign } from "./sign.js";
 
+/** Registers the `polis order` command group and its subcommands. */
 export function registerOrder(program: Command, io: CliIo): void {
   const group = program
     .command("order")

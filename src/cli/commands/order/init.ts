@@ -7,6 +7,7 @@ import { addAllOrderOptions, buildOrderFromFlags } from "../shared/orderOptions.
 import type { OrderFlags } from "../shared/orderOptions.js";
 import { writeOrderFile } from "../shared/orderFiles.js";
 
+/** Registers `polis order init` on its parent command. */
 export function registerOrderInit(group: Command, io: CliIo): void {
   const cmd = group
     .command("init")

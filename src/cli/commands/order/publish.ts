@@ -6,6 +6,7 @@ import { examples, handler } from "../../command.js";
 import type { CliIo } from "../../io.js";
 import { readOrderFile } from "../shared/orderFiles.js";
 
+/** Registers `polis order publish` on its parent command. */
 export function registerOrderPublish(group: Command, io: CliIo): void {
   const cmd = group
     .command("publish")

@@ -8,6 +8,7 @@ import type { CliIo } from "../../io.js";
 import { keyValues } from "../../output.js";
 import { isHash, readOrderFile } from "../shared/orderFiles.js";
 
+/** Registers `polis order show` on its parent command. */
 export function registerOrderShow(group: Command, io: CliIo): void {
   const cmd = group
     .command("show")

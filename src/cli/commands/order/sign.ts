@@ -6,6 +6,7 @@ import { examples, handler } from "../../command.js";
 import type { CliIo } from "../../io.js";
 import { readOrderFile, writeOrderFile } from "../shared/orderFiles.js";
 
+/** Registers `polis order sign` on its parent command. */
 export function registerOrderSign(group: Command, io: CliIo): void {
   const cmd = group
     .command("sign")

@@ -3,6 +3,7 @@ import { OrderKind } from "../../../core/index.js";
 import type { CliIo } from "../../io.js";
 import { registerOrderbookList } from "./list.js";
 
+/** Registers the `polis orderbook` command group and its subcommands. */
 export function registerOrderbook(program: Command, io: CliIo): void {
   const group = program
     .command("orderbook")

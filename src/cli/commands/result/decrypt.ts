@@ -18,6 +18,7 @@ interface DecryptFlags {
   verify: boolean;
 }
 
+/** Registers `polis result decrypt` on its parent command. */
 export function registerResultDecrypt(group: Command, io: CliIo): void {
   const cmd = group
     .command("decrypt")

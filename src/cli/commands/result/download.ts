@@ -7,6 +7,7 @@ import { resolveFrom } from "../../config.js";
 import type { CliIo } from "../../io.js";
 import { fetchResult } from "../shared/results.js";
 
+/** Registers `polis result download` on its parent command. */
 export function registerResultDownload(group: Command, io: CliIo): void {
   const cmd = group
     .command("download")

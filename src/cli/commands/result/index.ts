@@ -5,6 +5,7 @@ import { registerResultDownload } from "./download.js";
 import { registerResultKeygen } from "./keygen.js";
 import { registerResultPushKey } from "./pushKey.js";
 
+/** Registers the `polis result` command group and its subcommands. */
 export function registerResult(program: Command, io: CliIo): void {
   const group = program
     .command("result")

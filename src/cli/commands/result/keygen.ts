@@ -4,6 +4,7 @@ import { examples, handler } from "../../command.js";
 import type { CliIo } from "../../io.js";
 import { resolveFrom } from "../../config.js";
 
+/** Registers `polis result keygen` on its parent command. */
 export function registerResultKeygen(group: Command, io: CliIo): void {
   const cmd = group
     .command("keygen")

@@ -4,6 +4,7 @@ import { examples, handler } from "../../command.js";
 import { resolveFrom } from "../../config.js";
 import type { CliIo } from "../../io.js";
 
+/** Registers `polis result push-key` on its parent command. */
 export function registerResultPushKey(group: Command, io: CliIo): void {
   const cmd = group
     .command("push-key")

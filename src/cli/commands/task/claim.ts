@@ -3,6 +3,7 @@ import { claimTask } from "../../../sdk/actions/tasks/claimTask.js";
 import { examples, handler } from "../../command.js";
 import type { CliIo } from "../../io.js";
 
+/** Registers `polis task claim` on its parent command. */
 export function registerTaskClaim(group: Command, io: CliIo): void {
   const cmd = group
     .command("claim")

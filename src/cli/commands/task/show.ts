@@ -5,6 +5,7 @@ import { date } from "../../format.js";
 import type { CliIo } from "../../io.js";
 import { keyValues } from "../../output.js";
 
+/** Registers `polis task show` on its parent command. */
 export function registerTaskShow(group: Command, io: CliIo): void {
   const cmd = group
     .command("show")

@@ -15,6 +15,7 @@ const MARKS: Record<StepStatus, string> = {
   pending: "TODO",
 };
 
+/** Registers `polis verify task` on its parent command. */
 export function registerVerifyTask(group: Command, io: CliIo): void {
   const cmd = group
     .command("task")

@@ -4,6 +4,7 @@ import { examples, handler } from "../../command.js";
 import type { CliIo } from "../../io.js";
 import { scryptCost } from "../../scrypt.js";
 
+/** Registers `polis wallet create` on its parent command. */
 export function registerWalletCreate(group: Command, io: CliIo): void {
   const cmd = group
     .command("create")

@@ -6,6 +6,7 @@ import { examples, handler } from "../../command.js";
 import type { CliIo } from "../../io.js";
 import { scryptCost } from "../../scrypt.js";
 
+/** Registers `polis wallet import` on its parent command. */
 export function registerWalletImport(group: Command, io: CliIo): void {
   const cmd = group
     .command("import")

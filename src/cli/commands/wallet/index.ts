@@ -4,6 +4,7 @@ import { registerWalletCreate } from "./create.js";
 import { registerWalletImport } from "./import.js";
 import { registerWalletShow } from "./show.js";
 
+/** Registers the `polis wallet` command group and its subcommands. */
 export function registerWallet(program: Command, io: CliIo): void {
   const group = program
     .command("wallet")

@@ -8,6 +8,7 @@ import { polis } from "../../format.js";
 import type { CliIo } from "../../io.js";
 import { keyValues } from "../../output.js";
 
+/** Registers `polis wallet show` on its parent command. */
 export function registerWalletShow(group: Command, io: CliIo): void {
   const cmd = group
     .command("show")

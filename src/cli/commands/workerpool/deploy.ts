@@ -15,6 +15,7 @@ interface PoolFlags {
   scheduler?: string;
 }
 
+/** Registers `polis workerpool deploy` on its parent command. */
 export function registerWorkerpoolDeploy(group: Command, io: CliIo): void {
   const cmd = group
     .command("deploy")

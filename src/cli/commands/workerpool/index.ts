@@ -6,6 +6,7 @@ import { registerUnpublish } from "../shared/unpublish.js";
 import { registerWorkerpoolDeploy } from "./deploy.js";
 import { registerWorkerpoolShow } from "./show.js";
 
+/** Registers the `polis workerpool` command group and its subcommands. */
 export function registerWorkerpool(program: Command, io: CliIo): void {
   const group = program
     .command("workerpool")

@@ -4,6 +4,7 @@ import { examples, handler } from "../../command.js";
 import type { CliIo } from "../../io.js";
 import { keyValues } from "../../output.js";
 
+/** Registers `polis workerpool show` on its parent command. */
 export function registerWorkerpoolShow(group: Command, io: CliIo): void {
   const cmd = group
     .command("show")

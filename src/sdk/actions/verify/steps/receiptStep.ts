@@ -1,5 +1,6 @@
-import { ZeroHash } from "ethers";
+import { ZeroAddress, ZeroHash } from "ethers";
 import { BaseError } from "../../../../core/errors/index.js";
+import { read } from "../../../internal/send.js";
 import { getReceipt } from "../../results/getReceipt.js";
 import type { VerifyStep } from "../types.js";
 
@@ -45,6 +46,10 @@ export const receiptStep: VerifyStep = {
       };
     }
     const r = fetched.receipt;
+    const checksum =
+      deal.dataset === ZeroAddress
+        ? null
+        : await read(() => ctx.client.datasetRegistry.datasetChecksum(deal.dataset));
     const eq = (a: unknown, b: string) =>
       typeof a === "string" && a.toLowerCase() === b.toLowerCase();
     const wrong = [
@@ -56,6 +61,8 @@ export const receiptStep: VerifyStep = {
       !eq(r.enclave, c.enclave) && "enclave",
       !eq(r.taskManager, ctx.client.deployment.taskManager) && "taskManager",
       String(r.chainId) !== ctx.client.chainId.toString() && "chainId",
+      (checksum === null ? r.datasetChecksum !== null : !eq(r.datasetChecksum, checksum)) &&
+        "datasetChecksum",
     ].filter(Boolean);
     if (wrong.length) {
       return {
