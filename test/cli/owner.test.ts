@@ -1,12 +1,13 @@
 import { expect } from "chai";
 import { existsSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseEther } from "ethers";
 import { sha256Hex } from "../../src/core/crypto/index.js";
 import { enclaveConfigHash, measureApp } from "../../src/core/index.js";
 import type { EnclaveConfig } from "../../src/core/index.js";
-import { startPolisEnv } from "./helpers/polis.js";
+import { runCli, startPolisEnv } from "./helpers/polis.js";
 import type { PolisEnv } from "./helpers/polis.js";
 
 const PASSWORD = { POLIS_PASSWORD: "owner-password-1" };
@@ -56,6 +57,21 @@ describe("polis CLI: asset owner journey (anvil)", function () {
       expect(r.json.address).to.equal(owner);
       expect(r.json.stake).to.equal("0");
       expect(r.json.nativeBalance).to.equal("0");
+    });
+
+    it("finds polis.json from a subfolder, or from anywhere with --config", async () => {
+      await mkdir(join(env.dir, "sub", "deeper"), { recursive: true });
+      const below = await env.polis(["--json", "wallet", "show"], {
+        cwd: join(env.dir, "sub", "deeper"),
+      });
+      expect(below.code, below.stderr).to.equal(0);
+      expect(below.json.address).to.equal(owner);
+      const elsewhere = await runCli(
+        ["--json", "--config", join(env.dir, "polis.json"), "account", "show", owner],
+        { cwd: tmpdir() },
+      );
+      expect(elsewhere.code, elsewhere.stderr).to.equal(0);
+      expect(elsewhere.json.address).to.equal(owner);
     });
 
     it("refuses a wrong password with exit 1 and sends nothing", async () => {

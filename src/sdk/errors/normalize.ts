@@ -32,7 +32,10 @@ export function toPolisError(error: unknown, context: NormalizeContext = {}): Er
   const data = findRevertData(error);
   if (data) {
     const decoded = decodeRevertData(data, context);
-    if (decoded) return decoded;
+    if (decoded) {
+      Object.defineProperty(decoded, "cause", { value: error, enumerable: false });
+      return decoded;
+    }
   }
   const code = findCode(error);
   if (code === "INSUFFICIENT_FUNDS") {

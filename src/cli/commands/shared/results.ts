@@ -34,12 +34,7 @@ export async function fetchResult(
   const downloaded = await downloadResult(client, {
     taskId,
     task: options.task,
-    onProgress: (received, total) =>
-      progress.update(
-        Math.round(received / 1024),
-        total ? Math.round(total / 1024) : undefined,
-        "KiB",
-      ),
+    onProgress: (received, total) => progress.update(received, total, "bytes"),
   });
   progress.done();
   const keyPath = options.keyPath ?? (await ctx.settings()).resultKey;

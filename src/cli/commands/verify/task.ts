@@ -30,15 +30,11 @@ export function registerVerifyTask(group: Command, io: CliIo): void {
         const client = await ctx.client();
         const keyPath = opts.key ? resolveFrom(io.cwd, opts.key) : (await ctx.settings()).resultKey;
         const key = opts.key || existsSync(keyPath) ? await readResultKey(keyPath) : undefined;
-        const progress = ctx.out.progress("Checking evidence");
-        let checked = 0;
         const report = await verifyTask(client, {
           taskId,
           resultKeyPem: key?.pem,
           market: opts.market ? await ctx.market() : undefined,
-          onStep: (s) => progress.update(++checked, undefined, `${s.title}: ${s.status}`),
         });
-        progress.done();
         ctx.out.result(report, () => [
           `Evidence of task ${report.taskId}:`,
           ...report.steps.map((s) => `  ${MARKS[s.status]}  ${s.title}\n        ${s.detail}`),
