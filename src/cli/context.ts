@@ -177,6 +177,16 @@ export class CliContext {
     return this.walletCache;
   }
 
+  /** A password for a new keystore; a TTY prompt asks twice. Never printed. */
+  async newPassword(): Promise<string> {
+    const given = this.opts.password ?? this.io.env.POLIS_PASSWORD;
+    if (given !== undefined) return given;
+    const first = await promptPassword(this.io, "New wallet password");
+    const second = await promptPassword(this.io, "Repeat the password");
+    if (first !== second) throw new UserError("The two passwords differ; nothing was written.");
+    return first;
+  }
+
   /** --password, POLIS_PASSWORD, or a prompt on a TTY. Never printed. */
   async password(label: string): Promise<string> {
     return this.opts.password ?? this.io.env.POLIS_PASSWORD ?? promptPassword(this.io, label);

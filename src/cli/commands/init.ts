@@ -53,7 +53,7 @@ export function registerInit(program: Command, io: CliIo): void {
               created: false,
             };
           } else {
-            const password = await ctx.password("New wallet password");
+            const password = await ctx.newPassword();
             const made = await createWallet({
               path: walletPath,
               password,

@@ -14,7 +14,7 @@ import { signOrder } from "../../sdk/actions/orders/signOrder.js";
 import { examples, handler } from "../command.js";
 import { resolveFrom } from "../config.js";
 import type { CliContext } from "../context.js";
-import { EXIT, errorJson } from "../errors.js";
+import { EXIT, errorJson, exitCodeOf } from "../errors.js";
 import { polis } from "../format.js";
 import type { CliIo } from "../io.js";
 import { keyValues } from "../output.js";
@@ -208,6 +208,7 @@ async function run(ctx: CliContext, appArg: string, opts: RunFlags): Promise<voi
     status: string;
     result?: FetchedResult;
     error?: unknown;
+    userError?: boolean;
   }> = [];
   for (const t of end.tasks) {
     if (t.status !== "completed") {
@@ -222,7 +223,13 @@ async function run(ctx: CliContext, appArg: string, opts: RunFlags): Promise<voi
       tasks.push({ taskId: t.taskId, index: t.index, status: t.status, result });
     } catch (error) {
       if (!(error instanceof BaseError)) throw error;
-      tasks.push({ taskId: t.taskId, index: t.index, status: t.status, error: errorJson(error) });
+      tasks.push({
+        taskId: t.taskId,
+        index: t.index,
+        status: t.status,
+        error: errorJson(error),
+        userError: exitCodeOf(error) === EXIT.user,
+      });
     }
   }
   ctx.out.result({ ...summary, claimable: end.claimable, tasks }, () => [

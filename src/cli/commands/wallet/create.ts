@@ -13,7 +13,7 @@ export function registerWalletCreate(group: Command, io: CliIo): void {
     .action(
       handler(io, async (ctx, opts: { force?: boolean }) => {
         const path = (await ctx.settings()).wallet;
-        const password = await ctx.password("New wallet password");
+        const password = await ctx.newPassword();
         const made = await createWallet({
           path,
           password,

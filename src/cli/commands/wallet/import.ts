@@ -17,7 +17,7 @@ export function registerWalletImport(group: Command, io: CliIo): void {
       handler(io, async (ctx, opts: { keyFile?: string; force?: boolean }) => {
         const secret = opts.keyFile ? await readSecret(opts.keyFile) : await readStdin(io);
         const path = (await ctx.settings()).wallet;
-        const password = await ctx.password("New wallet password");
+        const password = await ctx.newPassword();
         const made = await importWallet({
           secret,
           path,
