@@ -4,6 +4,7 @@ import { UserError } from "../core/errors/index.js";
 import { createClient, withSigner } from "../sdk/client.js";
 import type { PolisClient } from "../sdk/client.js";
 import { connectRpc } from "../sdk/connect.js";
+import { checkDeployment } from "../sdk/deploy/checkDeployment.js";
 import { loadWallet, readWalletAddress } from "../sdk/actions/wallet/loadWallet.js";
 import { createMarketClient } from "../sdk/market/client.js";
 import type { MarketClient } from "../sdk/market/client.js";
@@ -152,6 +153,7 @@ export class CliContext {
       provider: this.provider,
       deploymentsDir: s.deploymentsDir,
     });
+    await checkDeployment(this.readClient);
     return this.readClient;
   }
 

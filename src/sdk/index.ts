@@ -7,6 +7,7 @@ export * from "./connect.js";
 export * from "./deploy/deployPolis.js";
 export * from "./deploy/deployment.js";
 export * from "./deploy/categories.js";
+export * from "./deploy/checkDeployment.js";
 export * from "./errors/index.js";
 export * from "./http.js";
 export { parseAmount, formatAmount, POLIS_DECIMALS } from "./internal/amounts.js";

@@ -390,6 +390,16 @@ describe("polis CLI: asset owner journey (anvil)", function () {
   });
 
   describe("services", () => {
+    it("refuses a deployment file that does not match the chain", async () => {
+      const dir = join(env.dir, "stale");
+      await mkdir(dir, { recursive: true });
+      const stale = { ...env.deployment, hub: "0x000000000000000000000000000000000000bEEF" };
+      await writeFile(join(dir, "31337.json"), JSON.stringify(stale));
+      const r = await env.polis(["--json", "--deployments", dir, "account", "show", owner]);
+      expect(r.code).to.equal(1);
+      expect(r.json.error.message).to.match(/no contract there/);
+    });
+
     it("reports an unreachable chain as exit 2", async () => {
       const r = await env.polis([
         "--json",
