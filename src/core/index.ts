@@ -6,3 +6,8 @@ export * from "./results.js";
 export * from "./signing.js";
 export * from "./canonical.js";
 export * from "./errors/index.js";
+export * from "./orderJson.js";
+export * from "./receipt.js";
+export * from "./secretPush.js";
+export * from "./requestParams.js";
+export * from "./measurement.js";

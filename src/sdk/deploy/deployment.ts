@@ -49,7 +49,7 @@ export async function loadDeployment(
     text = await readFile(path, "utf8");
   } catch {
     throw new UserError(`No Polis deployment for chain ${chainId} (${path} not found).`, {
-      hint: "Deploy with `npm run deploy` (or `polis up`), or pass --deployments <dir>.",
+      hint: "Deploy with `npm run deploy`, or point --deployments <dir> to the folder holding it.",
     });
   }
   try {

@@ -1,0 +1,116 @@
+import { readFile } from "node:fs/promises";
+import type { Command } from "commander";
+import { ZeroHash } from "ethers";
+import { sha256Hex } from "../../../core/crypto/index.js";
+import { UserError } from "../../../core/errors/index.js";
+import { enclaveConfigHash, measureApp } from "../../../core/index.js";
+import type { EnclaveConfig } from "../../../core/index.js";
+import { createApp } from "../../../sdk/actions/assets/createApp.js";
+import { examples, handler } from "../../command.js";
+import type { CliIo } from "../../io.js";
+import { keyValues } from "../../output.js";
+import { parse } from "../../parse.js";
+
+interface AppDeployFlags {
+  name: string;
+  uri: string;
+  checksum?: string;
+  bundle?: string;
+  mrenclave?: string;
+  enclaveConfig?: string;
+  enclaveConfigHash?: string;
+}
+
+/** Registers `polis app deploy` on its parent command. */
+export function registerAppDeploy(group: Command, io: CliIo): void {
+  const cmd = group
+    .command("deploy")
+    .description("register an app (checksum and enclave measurement computed from the bundle)")
+    .requiredOption("--name <name>", "app name")
+    .requiredOption("--uri <uri>", "where workers download the bundle")
+    .option("--bundle <file>", "the app bundle: its sha256 becomes the checksum")
+    .option("--checksum <0x..>", "sha256 of the bundle, when not passing --bundle")
+    .option("--enclave-config <file>", "enclave config JSON (TEE apps): computes mrenclave")
+    .option("--mrenclave <0x..>", "enclave measurement, when not computed")
+    .option("--enclave-config-hash <0x..>", "sha256 of the canonical enclave config")
+    .action(
+      handler(io, async (ctx, opts: AppDeployFlags) => {
+        const bundle = opts.bundle ? await readFileOr(opts.bundle) : undefined;
+        const checksum = bundle
+          ? sha256Hex(bundle)
+          : opts.checksum
+            ? parse.bytes32(opts.checksum, "--checksum")
+            : undefined;
+        if (!checksum) {
+          throw new UserError("An app needs a checksum.", {
+            hint: "Pass --bundle <file> or --checksum <0x..>.",
+          });
+        }
+        let mrenclave = opts.mrenclave ? parse.bytes32(opts.mrenclave, "--mrenclave") : ZeroHash;
+        let configHash = opts.enclaveConfigHash
+          ? parse.bytes32(opts.enclaveConfigHash, "--enclave-config-hash")
+          : ZeroHash;
+        if (opts.enclaveConfig) {
+          if (!bundle)
+            throw new UserError("--enclave-config needs --bundle to compute the measurement.");
+          const config = await readEnclaveConfig(opts.enclaveConfig);
+          mrenclave = measureApp(bundle, config);
+          configHash = enclaveConfigHash(config);
+        }
+        const client = await ctx.signerClient();
+        const result = await createApp(client, {
+          name: opts.name,
+          uri: opts.uri,
+          checksum,
+          mrenclave,
+          enclaveConfigHash: configHash,
+        });
+        ctx.out.result({ ...result, checksum, mrenclave, enclaveConfigHash: configHash }, () => [
+          `Deployed app ${result.app}`,
+          ...keyValues([
+            ["owner", result.owner],
+            ["checksum", checksum],
+            ["mrenclave", mrenclave === ZeroHash ? "none (not a TEE app)" : mrenclave],
+            ["tx", result.txHash],
+          ]),
+          `Next: \`polis app publish ${result.app} --price <polis>\` to sell it.`,
+        ]);
+      }),
+    );
+  examples(cmd, [
+    "polis app deploy --name anomaly --uri https://apps.example/anomaly.js --bundle anomaly.js",
+    "polis app deploy --name anomaly --uri https://apps.example/a.js --bundle a.js --enclave-config enclave.json",
+  ]);
+}
+
+async function readFileOr(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path);
+  } catch {
+    throw new UserError(`Cannot read ${path}.`);
+  }
+}
+
+async function readEnclaveConfig(path: string): Promise<EnclaveConfig> {
+  let value: unknown;
+  try {
+    value = JSON.parse((await readFileOr(path)).toString("utf8"));
+  } catch (error) {
+    if (error instanceof UserError) throw error;
+    throw new UserError(`${path} is not valid JSON.`);
+  }
+  const c = value as Partial<EnclaveConfig>;
+  const limits = c?.limits as Record<string, unknown> | undefined;
+  const ok =
+    typeof c?.entrypoint === "string" &&
+    (c.runtime === "node" || c.runtime === "wasi") &&
+    typeof c.debug === "boolean" &&
+    limits !== undefined &&
+    ["cpuMs", "memoryMb", "outputBytes", "wallMs"].every((k) => typeof limits[k] === "number");
+  if (!ok) {
+    throw new UserError(`${path} is not an enclave config.`, {
+      hint: 'Expected {"entrypoint", "runtime": "node"|"wasi", "limits": {cpuMs, memoryMb, outputBytes, wallMs}, "debug"}.',
+    });
+  }
+  return c as EnclaveConfig;
+}

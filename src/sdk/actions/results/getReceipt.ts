@@ -1,0 +1,47 @@
+import { getBytes, verifyMessage } from "ethers";
+import { receiptHash } from "../../../core/index.js";
+import type { SignedReceipt, UsageReceipt } from "../../../core/index.js";
+import { ServiceError } from "../../../core/errors/index.js";
+import { fetchJson } from "../../http.js";
+
+export interface GetReceiptParameters {
+  /** The result URL of the task (the receipt is served by the same store). */
+  resultUrl: string;
+  taskId: string;
+  timeoutMs?: number;
+}
+
+export interface GetReceiptReturnType {
+  url: string;
+  receipt: UsageReceipt;
+  signature: string;
+  /** keccak256 of the canonical receipt. */
+  hash: string;
+  /** Address that signed the hash with EIP-191 (undefined if the signature is malformed). */
+  signer?: string;
+}
+
+/**
+ * Fetches a task's usage receipt from the pool's result store (`GET /receipts/<taskId>` next to
+ * the result URL, docs/PROTOCOLS.md §7), hashes it and recovers its EIP-191 signer.
+ * @throws ServiceError when the store is unreachable or serves no receipt.
+ * @example const { hash, signer } = await getReceipt({ resultUrl, taskId });
+ */
+export async function getReceipt(params: GetReceiptParameters): Promise<GetReceiptReturnType> {
+  const url = new URL(`/receipts/${params.taskId}`, params.resultUrl).toString();
+  const body = (await fetchJson(url, {
+    service: "result store",
+    timeoutMs: params.timeoutMs,
+  })) as Partial<SignedReceipt>;
+  if (!body || typeof body !== "object" || !body.receipt || typeof body.signature !== "string") {
+    throw new ServiceError(`The result store served a malformed receipt at ${url}.`);
+  }
+  const hash = receiptHash(body.receipt);
+  let signer: string | undefined;
+  try {
+    signer = verifyMessage(getBytes(hash), body.signature);
+  } catch {
+    signer = undefined;
+  }
+  return { url, receipt: body.receipt, signature: body.signature, hash, signer };
+}
