@@ -80,3 +80,31 @@ export async function fund(
   await (await f.token.connect(who).approve(await f.hub.getAddress(), amount)).wait();
   await (await f.hub.connect(who).deposit(amount)).wait();
 }
+
+/** What the market fixture deposits for each actor. */
+export const FUNDING = {
+  requester: 1_000n * ONE,
+  poolOwner: 1_000n * ONE,
+  worker: 100n * ONE,
+} as const;
+
+export interface MarketFixture extends PolisFixture {
+  assets: import("./market.js").Assets;
+}
+
+/**
+ * Polis with one app (TEE measurement), one dataset and one pool (stake ratio 30%, scheduler
+ * ratio 20%, no delegated scheduler), the requester and pool owner funded with 1,000 tokens and
+ * the three workers with 100 each.
+ */
+export async function marketFixture(): Promise<MarketFixture> {
+  const f = await deployFixture();
+  const { createAssets } = await import("./market.js");
+  const assets = await createAssets(f);
+  await fund(f, f.actors.requester, FUNDING.requester);
+  await fund(f, f.actors.poolOwner, FUNDING.poolOwner);
+  for (const w of [f.actors.worker1, f.actors.worker2, f.actors.worker3]) {
+    await fund(f, w, FUNDING.worker);
+  }
+  return { ...f, assets };
+}
