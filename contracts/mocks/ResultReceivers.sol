@@ -93,3 +93,12 @@ contract GasLimitedRelay {
         }
     }
 }
+
+/// @notice Records only the gas it received (one storage write), whatever the data size.
+contract GasProbeCallback is IResultReceiver {
+    uint256 public lastGas;
+
+    function receiveResult(bytes32, bytes calldata) external {
+        lastGas = gasleft();
+    }
+}

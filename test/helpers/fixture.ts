@@ -32,7 +32,12 @@ export interface PolisFixture extends PolisContracts {
 
 /** Deploys Polis with default categories and one registered attestation verifier. */
 export async function deployFixture(): Promise<PolisFixture> {
-  const signers = await ethers.getSigners();
+  return deployOn(ethers);
+}
+
+/** Deploys the fixture on any network connection (e.g. a second chain from `network.create`). */
+export async function deployOn(connection: typeof ethers): Promise<PolisFixture> {
+  const signers = await connection.getSigners();
   const [
     governance,
     appOwner,
@@ -44,12 +49,12 @@ export async function deployFixture(): Promise<PolisFixture> {
     worker3,
     stranger,
   ] = signers;
-  const verifier = new ethers.Wallet(ethers.id("polis test verifier"), ethers.provider);
+  const verifier = new connection.Wallet(connection.id("polis test verifier"), connection.provider);
   const { contracts } = await deployPolis(governance, {
     faucetLimit: 10n ** 30n,
     attestationVerifiers: [verifier.address],
   });
-  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const chainId = (await connection.provider.getNetwork()).chainId;
   return {
     ...contracts,
     actors: {
@@ -98,7 +103,11 @@ export interface MarketFixture extends PolisFixture {
  * the three workers with 100 each.
  */
 export async function marketFixture(): Promise<MarketFixture> {
-  const f = await deployFixture();
+  return marketOn(await deployFixture());
+}
+
+/** Adds the market's assets and funding to a deployed fixture. */
+export async function marketOn(f: PolisFixture): Promise<MarketFixture> {
   const { createAssets } = await import("./market.js");
   const assets = await createAssets(f);
   await fund(f, f.actors.requester, FUNDING.requester);

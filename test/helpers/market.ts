@@ -99,7 +99,8 @@ export async function buildOrders(
 ): Promise<OrderSet> {
   const volume = o.volume ?? 1n;
   const tag = o.tee === false ? NO_TAG : TEE_TAG;
-  const now = o.now ?? BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+  const provider = f.hub.runner?.provider ?? ethers.provider;
+  const now = o.now ?? BigInt((await provider.getBlock("latest"))!.timestamp);
   const expiry = expiryIn(o.expiresIn ?? 3600n * 24n, now);
   const requester = o.requester ?? f.actors.requester;
   const appPrice = o.appPrice ?? 3n * ONE;

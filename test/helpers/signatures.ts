@@ -1,7 +1,7 @@
 import { Signature, concat, getBytes, hexlify, toBeHex, zeroPadValue } from "ethers";
 
 /** Order of the secp256k1 group. */
-export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaae6af48a03bbfd25e8cd0364141n;
+export const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 
 /** The malleable twin of a 65-byte signature: s -> n - s and v flipped (same signer, high s). */
 export function toHighS(signature: string): string {

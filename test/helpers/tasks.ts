@@ -120,3 +120,20 @@ export async function nextBlockAt(timestamp: bigint): Promise<void> {
 export async function mineAt(timestamp: bigint): Promise<void> {
   await networkHelpers.time.increaseTo(timestamp);
 }
+
+/** Mirrors the Solidity `TaskStatus` enum. */
+export enum TaskStatus {
+  Unset = 0,
+  Active = 1,
+  Revealing = 2,
+  Completed = 3,
+  Failed = 4,
+}
+
+/** Mirrors the Solidity `ContributionStatus` enum. */
+export enum ContributionStatus {
+  Unset = 0,
+  Contributed = 1,
+  Proved = 2,
+  Rejected = 3,
+}
