@@ -420,19 +420,17 @@ describe("TaskManager (replicated path)", () => {
         const c = await contribution(f, f.dealId, f.deal, 0n, f.actors.worker1.address, TRUE);
         const other = await contribution(f, f.dealId, f.deal, 0n, f.actors.worker1.address, LIE);
         await expect(
-          f.taskManager
-            .connect(f.actors.worker1)
-            .contribute(
-              f.dealId,
-              f.deal,
-              0n,
-              {
-                ...c.input,
-                resultHash: other.input.resultHash,
-                resultSeal: other.input.resultSeal,
-              },
-              c.authorization,
-            ),
+          f.taskManager.connect(f.actors.worker1).contribute(
+            f.dealId,
+            f.deal,
+            0n,
+            {
+              ...c.input,
+              resultHash: other.input.resultHash,
+              resultSeal: other.input.resultSeal,
+            },
+            c.authorization,
+          ),
         )
           .to.be.revertedWithCustomError(f.taskManager, "TaskEnclaveSignatureInvalid")
           .withArgs(f.taskId, c.input.enclave);
