@@ -131,6 +131,23 @@ describe("TaskManager (claims)", () => {
         .withArgs(f.dealId);
     });
 
+    it("fails a free deal's task without moving any funds", async () => {
+      const f = await networkHelpers.loadFixture(marketFixture);
+      const { dealId, deal: d } = await deal(f, {
+        appPrice: 0n,
+        datasetPrice: 0n,
+        workerpoolPrice: 0n,
+      });
+      await networkHelpers.time.increaseTo(finalDeadline(d));
+      const tx = f.taskManager.claim(dealId, d, 0n);
+      await expect(tx)
+        .to.emit(f.taskManager, "TaskFailed")
+        .withArgs(computeTaskId(dealId, 0n), dealId, 0n);
+      await expect(tx).not.to.emit(f.hub, "Unlocked");
+      await expect(tx).not.to.emit(f.hub, "KittyFilled");
+      await expectConserved(f);
+    });
+
     it("refunds the sponsor of a sponsored deal", async () => {
       const f = await networkHelpers.loadFixture(marketFixture);
       const { stranger, requester } = f.actors;
