@@ -11,6 +11,10 @@ import {IWorkerpoolRegistry} from "../interfaces/IWorkerpoolRegistry.sol";
 
 /// @notice Governance state of the hub and its EIP-712 domain ("Polis", "1") for orders.
 abstract contract Config is IConfig, Ownable2Step, EIP712 {
+    /// @dev Reveal deadlines (now + 2 * timeRef) are stored in 64 bits; capping the time reference
+    /// at 2^32 - 1 seconds (136 years) keeps every deadline far from that limit.
+    uint256 internal constant MAX_TIME_REF = type(uint32).max;
+
     IAppRegistry internal immutable _appRegistry;
     IDatasetRegistry internal immutable _datasetRegistry;
     IWorkerpoolRegistry internal immutable _workerpoolRegistry;
@@ -36,7 +40,7 @@ abstract contract Config is IConfig, Ownable2Step, EIP712 {
         string calldata description,
         uint256 timeRef
     ) external onlyOwner returns (uint256 id) {
-        if (timeRef == 0 || timeRef > type(uint64).max) revert CategoryTimeRefInvalid(timeRef);
+        if (timeRef == 0 || timeRef > MAX_TIME_REF) revert CategoryTimeRefInvalid(timeRef);
         id = _categoryCount++;
         _categoryTimeRefs[id] = timeRef;
         emit CategoryCreated(id, name, description, timeRef);

@@ -381,17 +381,17 @@ abstract contract Matching is IMatching, Escrow, OrderManagement, DatasetGrants 
                     cost
                 );
         }
-        uint256 poolStake = _stakeOf(workerpoolOwner);
-        // Sponsor and pool owner may be the same account.
-        uint256 needed = workerpoolOwner == sponsor ? cost + stake : stake;
-        uint256 available = workerpoolOwner == sponsor ? sponsorStake : poolStake;
-        if (available < needed) {
+        // Mirrors `_match`, which locks the sponsor's cost first: a pool owner that is also the
+        // sponsor has only what that lock left. Cannot underflow: sponsorStake >= cost here.
+        uint256 poolStake =
+            workerpoolOwner == sponsor ? sponsorStake - cost : _stakeOf(workerpoolOwner);
+        if (poolStake < stake) {
             return
                 abi.encodeWithSelector(
                     IEscrow.EscrowInsufficientBalance.selector,
                     workerpoolOwner,
-                    available,
-                    needed
+                    poolStake,
+                    stake
                 );
         }
         return "";

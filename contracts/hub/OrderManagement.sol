@@ -23,11 +23,15 @@ abstract contract OrderManagement is IOrderManagement, Config {
     bytes32 internal constant CANCEL_ORDER_TYPEHASH = keccak256("CancelOrder(bytes32 orderHash)");
 
     mapping(bytes32 orderHash => uint256) private _consumed;
-    mapping(bytes32 orderHash => address signer) private _presigned;
+    /// @dev Presigns are kept per signer: anyone may presign any hash, so a single slot per hash
+    /// would let a stranger overwrite (and so revoke) the owner's presign.
+    mapping(bytes32 orderHash => mapping(address signer => bool)) private _presigns;
+    mapping(bytes32 orderHash => address signer) private _lastPresigner;
 
     /// @inheritdoc IOrderManagement
     function presign(bytes32 orderHash) external {
-        _presigned[orderHash] = msg.sender;
+        _presigns[orderHash][msg.sender] = true;
+        _lastPresigner[orderHash] = msg.sender;
         emit OrderPresigned(orderHash, msg.sender);
     }
 
@@ -91,7 +95,12 @@ abstract contract OrderManagement is IOrderManagement, Config {
 
     /// @inheritdoc IOrderManagement
     function presigned(bytes32 orderHash) external view returns (address) {
-        return _presigned[orderHash];
+        return _lastPresigner[orderHash];
+    }
+
+    /// @inheritdoc IOrderManagement
+    function isPresigned(bytes32 orderHash, address signer) external view returns (bool) {
+        return _presigns[orderHash][signer];
     }
 
     /// @inheritdoc IOrderManagement
@@ -137,7 +146,7 @@ abstract contract OrderManagement is IOrderManagement, Config {
         bytes calldata signature
     ) internal view returns (bytes memory) {
         if (signature.length == 0) {
-            if (signer != address(0) && _presigned[orderHash] == signer) return "";
+            if (signer != address(0) && _presigns[orderHash][signer]) return "";
             return abi.encodeWithSelector(OrderSignatureInvalid.selector, kind, orderHash, signer);
         }
         SignatureStatus status = Signatures.check(signer, orderHash, signature);

@@ -3,7 +3,7 @@ pragma solidity ^0.8.28;
 
 /// @notice Governance-controlled settings of the hub: categories and the registries it trusts.
 interface IConfig {
-    /// @notice A category's time reference must be at least one second.
+    /// @notice A category's time reference must be at least one second and below 2^32 seconds.
     error CategoryTimeRefInvalid(uint256 timeRef);
 
     event CategoryCreated(uint256 indexed id, string name, string description, uint256 timeRef);

@@ -52,8 +52,14 @@ interface IOrderManagement {
     /// @notice Volume of the order already used by deals (equals its volume once cancelled).
     function consumed(bytes32 orderHash) external view returns (uint256);
 
-    /// @notice Who presigned the order, or address(0).
+    /// @notice The last account that called `presign` for this hash, or address(0).
+    /// @dev Informational only: anyone may presign any hash, so this can name a stranger. Use
+    /// {isPresigned} with the order's owner to know whether the order counts as signed.
     function presigned(bytes32 orderHash) external view returns (address);
+
+    /// @notice Whether `signer` presigned `orderHash` (matching requires `signer` to be the
+    /// order's current owner or requester).
+    function isPresigned(bytes32 orderHash, address signer) external view returns (bool);
 
     /// @notice EIP-712 digests: the order ids used everywhere (consumed, events, the market).
     function hashAppOrder(AppOrder calldata order) external view returns (bytes32);

@@ -42,7 +42,9 @@ interface ITasks {
     error TaskRevealDeadlinePassed(bytes32 taskId, uint256 deadline);
     error TaskFinalDeadlinePassed(bytes32 taskId, uint256 deadline);
     error TaskFinalDeadlineNotReached(bytes32 taskId, uint256 deadline);
-    /// @notice The scheduler's signature over (worker, task, enclave) is missing or wrong.
+    /// @notice The scheduler's signature over (worker, task, enclave) is missing or wrong, or a
+    /// non-TEE fast-path result is sent by someone other than its worker or the scheduler (then
+    /// `worker` is the sender).
     error TaskAuthorizationInvalid(bytes32 taskId, address worker, address scheduler);
     /// @notice TEE deals require an enclave; other deals must not name one.
     error TaskEnclaveInvalid(bytes32 taskId, address enclave);
@@ -110,7 +112,9 @@ interface ITasks {
 
     /// @notice Fast path (trust 1): a worker, or the scheduler, completes a task in one transaction.
     /// Pays everyone at once. `authorization` is the scheduler's signature over
-    /// (worker, task, enclave); it may be empty when the scheduler itself sends.
+    /// (worker, task, enclave); it may be empty when the scheduler itself sends. Anyone may relay
+    /// a TEE result (the enclave's signature binds it to the worker); a non-TEE result must be
+    /// sent by its worker or the scheduler.
     function pushResult(
         bytes32 dealId,
         Deal calldata deal,

@@ -35,7 +35,8 @@ struct Deal {
     bytes32 grantKey;
 }
 
-/// @notice Lifecycle of a task. A status only ever moves forward.
+/// @notice Lifecycle of a task. A status only ever moves forward, with one exception: `reopen`
+/// sends a Revealing task nobody revealed back to Active. Completed and Failed are final.
 enum TaskStatus {
     Unset,
     Active,

@@ -5,6 +5,7 @@ import {Deal, FastResult, TaskStatus} from "../libraries/DealTypes.sol";
 import {ITasks} from "../interfaces/ITasks.sol";
 import {IEscrow} from "../interfaces/IEscrow.sol";
 import {Ledger} from "../libraries/Ledger.sol";
+import {Tags} from "../libraries/Tags.sol";
 import {TaskBase} from "./TaskBase.sol";
 
 /// @notice The trust-1 path: one transaction completes and pays a task (PoCo's
@@ -90,6 +91,12 @@ abstract contract FastResults is TaskBase {
         bytes32 resultSeal = keccak256(abi.encodePacked(r.worker, taskId, r.resultDigest));
         _checkCallbackData(deal, taskId, r.resultDigest, r.callbackData);
         if (authorizationRequired) {
+            // Without an enclave nothing binds the result to the worker, so a relayer could copy the
+            // authorization from a pending transaction and push another digest: only the worker
+            // itself (or the scheduler) may send a non-TEE result.
+            if (!Tags.isTee(deal.tag) && msg.sender != r.worker) {
+                revert TaskAuthorizationInvalid(taskId, msg.sender, deal.scheduler);
+            }
             _checkAuthorization(deal, taskId, r.worker, r.enclave, authorization);
         }
         _checkEnclave(

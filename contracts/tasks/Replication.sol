@@ -205,6 +205,7 @@ abstract contract Replication is TaskBase {
             Contribution storage c = _contributions[taskId][task.contributors[i]];
             if (c.resultHash == consensus && c.status == ContributionStatus.Contributed) ++winners;
         }
+        // Cannot truncate: timeRef < 2^32 (see Config), so this stays far below 2^64.
         uint64 revealDeadline = uint64(block.timestamp + timeRef * REVEAL_DEADLINE_RATIO);
         task.status = TaskStatus.Revealing;
         task.consensusHash = consensus;

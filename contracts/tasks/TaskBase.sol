@@ -234,10 +234,12 @@ abstract contract TaskBase is ITasks, TaskConfig {
     /// get the full cap (EIP-150 keeps 1/64 back), so nobody can starve a callback.
     function _executeCallback(bytes32 taskId, address target, bytes calldata data) internal {
         if (target == address(0)) return;
+        bytes memory payload = abi.encodeCall(IResultReceiver.receiveResult, (taskId, data));
+        // Checked after encoding the payload (whose memory cost grows with the data), right before
+        // the call: 5,000 covers the call's own cost, so the callee gets the full cap.
         uint256 gasCap = callbackGas();
         uint256 required = gasCap + gasCap / 63 + 5_000;
         if (gasleft() < required) revert CallbackGasInsufficient(gasleft(), required);
-        bytes memory payload = abi.encodeCall(IResultReceiver.receiveResult, (taskId, data));
         bool success;
         assembly ("memory-safe") {
             success := call(gasCap, target, 0, add(payload, 0x20), mload(payload), 0, 0)

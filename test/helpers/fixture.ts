@@ -32,7 +32,12 @@ export interface PolisFixture extends PolisContracts {
 
 /** Deploys Polis with default categories and one registered attestation verifier. */
 export async function deployFixture(): Promise<PolisFixture> {
-  const signers = await ethers.getSigners();
+  return deployOn(ethers);
+}
+
+/** Deploys the fixture on any network connection (e.g. a second chain from `network.create`). */
+export async function deployOn(connection: typeof ethers): Promise<PolisFixture> {
+  const signers = await connection.getSigners();
   const [
     governance,
     appOwner,
@@ -44,12 +49,12 @@ export async function deployFixture(): Promise<PolisFixture> {
     worker3,
     stranger,
   ] = signers;
-  const verifier = new ethers.Wallet(ethers.id("polis test verifier"), ethers.provider);
+  const verifier = new connection.Wallet(connection.id("polis test verifier"), connection.provider);
   const { contracts } = await deployPolis(governance, {
     faucetLimit: 10n ** 30n,
     attestationVerifiers: [verifier.address],
   });
-  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const chainId = (await connection.provider.getNetwork()).chainId;
   return {
     ...contracts,
     actors: {
@@ -79,4 +84,36 @@ export async function fund(
   await (await f.token.faucet(who.address, amount)).wait();
   await (await f.token.connect(who).approve(await f.hub.getAddress(), amount)).wait();
   await (await f.hub.connect(who).deposit(amount)).wait();
+}
+
+/** What the market fixture deposits for each actor. */
+export const FUNDING = {
+  requester: 1_000n * ONE,
+  poolOwner: 1_000n * ONE,
+  worker: 100n * ONE,
+} as const;
+
+export interface MarketFixture extends PolisFixture {
+  assets: import("./market.js").Assets;
+}
+
+/**
+ * Polis with one app (TEE measurement), one dataset and one pool (stake ratio 30%, scheduler
+ * ratio 20%, no delegated scheduler), the requester and pool owner funded with 1,000 tokens and
+ * the three workers with 100 each.
+ */
+export async function marketFixture(): Promise<MarketFixture> {
+  return marketOn(await deployFixture());
+}
+
+/** Adds the market's assets and funding to a deployed fixture. */
+export async function marketOn(f: PolisFixture): Promise<MarketFixture> {
+  const { createAssets } = await import("./market.js");
+  const assets = await createAssets(f);
+  await fund(f, f.actors.requester, FUNDING.requester);
+  await fund(f, f.actors.poolOwner, FUNDING.poolOwner);
+  for (const w of [f.actors.worker1, f.actors.worker2, f.actors.worker3]) {
+    await fund(f, w, FUNDING.worker);
+  }
+  return { ...f, assets };
 }

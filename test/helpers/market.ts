@@ -6,6 +6,8 @@ import {
   OrderKind,
   TEE_TAG,
   expiryIn,
+  noDatasetOrder,
+  orderHash,
   randomSalt,
   resultHash,
   resultSeal,
@@ -83,6 +85,10 @@ export interface OrderOptions {
   callback?: string;
   requester?: HardhatEthersSigner;
   now?: bigint;
+  /** Seconds from `now` until every order expires (default one day). */
+  expiresIn?: bigint;
+  /** false: a dataset-less deal (empty dataset order, request names no dataset). */
+  dataset?: boolean;
 }
 
 /** Unsigned, mutually compatible orders for `assets`. */
@@ -93,13 +99,14 @@ export async function buildOrders(
 ): Promise<OrderSet> {
   const volume = o.volume ?? 1n;
   const tag = o.tee === false ? NO_TAG : TEE_TAG;
-  const now = o.now ?? BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
-  const expiry = expiryIn(3600n * 24n, now);
+  const provider = f.hub.runner?.provider ?? ethers.provider;
+  const now = o.now ?? BigInt((await provider.getBlock("latest"))!.timestamp);
+  const expiry = expiryIn(o.expiresIn ?? 3600n * 24n, now);
   const requester = o.requester ?? f.actors.requester;
   const appPrice = o.appPrice ?? 3n * ONE;
   const datasetPrice = o.datasetPrice ?? 2n * ONE;
   const workerpoolPrice = o.workerpoolPrice ?? 5n * ONE;
-  return {
+  const set: OrderSet = {
     appOrder: {
       app: assets.app,
       price: appPrice,
@@ -158,31 +165,89 @@ export async function buildOrders(
       signature: "0x",
     },
   };
+  return o.dataset === false ? withoutDataset(set) : set;
 }
 
-/** Signs every order of the set with its owner's key (from the fixture actors). */
+/** The same set for a dataset-less deal: an empty dataset order and a request naming none. */
+export function withoutDataset(set: OrderSet): OrderSet {
+  return {
+    ...set,
+    datasetOrder: noDatasetOrder(),
+    requestOrder: { ...set.requestOrder, dataset: ZeroAddress, datasetMaxPrice: 0n },
+  };
+}
+
+/** Who signs each order kind (defaults: the fixture's asset owners and requester). */
+export interface OrderSigners {
+  app?: Signer;
+  dataset?: Signer;
+  workerpool?: Signer;
+  requester?: Signer;
+}
+
+/** EIP-712 ids of the set's orders, computed off-chain with src/core (zero for no dataset). */
+export function orderHashes(
+  f: PolisFixture,
+  set: OrderSet,
+): { app: string; dataset: string; workerpool: string; request: string } {
+  return {
+    app: orderHash(f.hubDomain, OrderKind.App, set.appOrder),
+    dataset:
+      set.datasetOrder.dataset === ZeroAddress
+        ? ZeroHash
+        : orderHash(f.hubDomain, OrderKind.Dataset, set.datasetOrder),
+    workerpool: orderHash(f.hubDomain, OrderKind.Workerpool, set.workerpoolOrder),
+    request: orderHash(f.hubDomain, OrderKind.Request, set.requestOrder),
+  };
+}
+
+/** Signs every order of the set with its owner's key (from the fixture actors). A dataset-less
+ * set keeps its empty dataset order unsigned. */
 export async function signOrders(
   f: PolisFixture,
   set: OrderSet,
   requester?: Signer,
+  signers: OrderSigners = {},
 ): Promise<OrderSet> {
   const { appOwner, datasetOwner, poolOwner } = f.actors;
   return {
-    appOrder: await signOrder(appOwner, f.hubDomain, OrderKind.App, set.appOrder),
-    datasetOrder: await signOrder(datasetOwner, f.hubDomain, OrderKind.Dataset, set.datasetOrder),
+    appOrder: await signOrder(signers.app ?? appOwner, f.hubDomain, OrderKind.App, set.appOrder),
+    datasetOrder:
+      set.datasetOrder.dataset === ZeroAddress
+        ? set.datasetOrder
+        : await signOrder(
+            signers.dataset ?? datasetOwner,
+            f.hubDomain,
+            OrderKind.Dataset,
+            set.datasetOrder,
+          ),
     workerpoolOrder: await signOrder(
-      poolOwner,
+      signers.workerpool ?? poolOwner,
       f.hubDomain,
       OrderKind.Workerpool,
       set.workerpoolOrder,
     ),
     requestOrder: await signOrder(
-      requester ?? f.actors.requester,
+      signers.requester ?? requester ?? f.actors.requester,
       f.hubDomain,
       OrderKind.Request,
       set.requestOrder,
     ),
   };
+}
+
+/** Builds and signs a compatible set in one call. */
+export async function signedOrders(
+  f: PolisFixture,
+  assets: Assets,
+  o: OrderOptions = {},
+): Promise<OrderSet> {
+  return signOrders(f, await buildOrders(f, assets, o), o.requester);
+}
+
+/** The four orders as matchOrders / estimateMatch arguments. */
+export function matchArgs(set: OrderSet) {
+  return [set.appOrder, set.datasetOrder, set.workerpoolOrder, set.requestOrder] as const;
 }
 
 /** Reads the deal created by a matchOrders receipt. */
@@ -235,21 +300,36 @@ export interface FastProof {
 
 /** Builds a valid fast-path result for task `index`: enclave key, its signature, the verifier's
  * statement, and the scheduler's authorization. */
+export interface FastProofOptions {
+  digest?: string;
+  callbackData?: string;
+  /** Default: whether the deal is TEE. */
+  tee?: boolean;
+  /** Who signs the worker authorization (default: the pool owner). */
+  scheduler?: Signer;
+  /** Who signs the attestation statement (default: the fixture's registered verifier). */
+  verifier?: BaseWallet;
+  /** Measurement the statement names (default: the deal's). */
+  mrenclave?: string;
+  /** Task the statement names (default: this task). */
+  attestedTaskId?: string;
+}
+
 export async function fastProof(
   f: PolisFixture,
   dealId: string,
   deal: Deal,
   index: bigint,
   worker: string,
-  opts: { digest?: string; callbackData?: string; tee?: boolean } = {},
+  opts: FastProofOptions = {},
 ): Promise<FastProof> {
   const taskId = computeTaskId(dealId, index);
   const digest = opts.digest ?? keccak256(toUtf8Bytes(`result ${index}`));
-  const tee = opts.tee ?? true;
+  const tee = opts.tee ?? (BigInt(deal.tag) & 1n) === 1n;
   const enclave = Wallet.createRandom();
   const receiptHash = tee ? keccak256(toUtf8Bytes(`receipt ${index}`)) : ZeroHash;
   const enclaveAddress = tee ? enclave.address : ZeroAddress;
-  const scheduler = f.actors.poolOwner;
+  const scheduler = opts.scheduler ?? f.actors.poolOwner;
   return {
     taskId,
     enclave,
@@ -272,10 +352,10 @@ export async function fastProof(
           })
         : "0x",
       attestation: tee
-        ? await signAttestationStatement(f.verifier, f.taskDomain, {
-            taskId,
+        ? await signAttestationStatement(opts.verifier ?? f.verifier, f.taskDomain, {
+            taskId: opts.attestedTaskId ?? taskId,
             enclave: enclave.address,
-            mrenclave: deal.mrenclave,
+            mrenclave: opts.mrenclave ?? deal.mrenclave,
           })
         : "0x",
       results: ethers.hexlify(toUtf8Bytes(`polis://results/${digest}`)),
