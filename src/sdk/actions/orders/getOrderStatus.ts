@@ -44,13 +44,13 @@ export async function getOrderStatus<K extends OrderKind>(
 ): Promise<GetOrderStatusReturnType> {
   const { kind, order } = params;
   const hash = orderHash(client.hubDomain, kind, order);
-  const [consumed, presignedBy, owner, now] = await Promise.all([
+  const [consumed, owner, now] = await Promise.all([
     read(() => client.hub.consumed(hash)),
-    read(() => client.hub.presigned(hash)),
     orderOwner(client, kind, order),
     chainTime(client),
   ]);
-  const presigned = owner !== ZeroAddress && presignedBy.toLowerCase() === owner.toLowerCase();
+  // Presigns are per signer: only the current owner's presign counts.
+  const presigned = owner !== ZeroAddress && (await read(() => client.hub.isPresigned(hash, owner)));
   const signatureValid =
     owner !== ZeroAddress &&
     (order.signature === "0x"
