@@ -6,3 +6,4 @@ export * from "./results.js";
 export * from "./signing.js";
 export * from "./canonical.js";
 export * from "./errors/index.js";
+export * from "./orderJson.js";

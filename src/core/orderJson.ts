@@ -1,0 +1,109 @@
+import { getAddress, isHexString } from "ethers";
+import { UserError } from "./errors/index.js";
+import { ORDER_KIND_NAMES, ORDER_TYPES, OrderKind } from "./orders.js";
+import type { AnyOrder, OrderByKind } from "./orders.js";
+
+/** An order as JSON: the src/core field names, bigints as decimal strings. */
+export type OrderJson = Record<string, string>;
+
+/** Largest `params` string accepted in a request order (bytes of UTF-8). */
+export const MAX_PARAMS_BYTES = 4096;
+/** Largest signature accepted (ERC-1271 wallets may use long ones). */
+export const MAX_SIGNATURE_BYTES = 2048;
+
+const UINT256_MAX = (1n << 256n) - 1n;
+
+/** Order kind from its JSON name ("app", "dataset", "workerpool", "request"). */
+export function orderKindFromName(name: unknown): OrderKind {
+  for (const [kind, n] of Object.entries(ORDER_KIND_NAMES)) {
+    if (n === name) return Number(kind) as OrderKind;
+  }
+  throw new UserError(`Unknown order kind ${JSON.stringify(name)}.`, {
+    hint: 'Use one of "app", "dataset", "workerpool", "request".',
+  });
+}
+
+/** JSON form of an order (bigints as decimal strings). */
+export function orderToJson<K extends OrderKind>(kind: K, order: OrderByKind[K]): OrderJson {
+  const out: OrderJson = {};
+  for (const f of fieldsOf(kind)) {
+    const v = (order as unknown as Record<string, unknown>)[f.name];
+    out[f.name] = typeof v === "bigint" ? v.toString() : String(v);
+  }
+  out.signature = (order as AnyOrder).signature ?? "0x";
+  return out;
+}
+
+/**
+ * Parses and strictly validates an order from JSON: every field present with the right type,
+ * no unknown field. Addresses are returned checksummed, hex lowercased.
+ * @throws UserError (name "UserError") listing the offending fields.
+ */
+export function orderFromJson<K extends OrderKind>(kind: K, value: unknown): OrderByKind[K] {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new UserError(`The ${ORDER_KIND_NAMES[kind]} order must be a JSON object.`);
+  }
+  const input = value as Record<string, unknown>;
+  const fields = fieldsOf(kind);
+  const known = new Set([...fields.map((f) => f.name), "signature"]);
+  const problems: string[] = [];
+  for (const key of Object.keys(input))
+    if (!known.has(key)) problems.push(`unknown field "${key}"`);
+  const out: Record<string, unknown> = {};
+  for (const f of [...fields, { name: "signature", type: "signature" }]) {
+    const raw = input[f.name];
+    if (raw === undefined) {
+      problems.push(`missing field "${f.name}"`);
+      continue;
+    }
+    const parsed = parseField(f.type, raw);
+    if (parsed === undefined) problems.push(`field "${f.name}" is not a valid ${f.type}`);
+    else out[f.name] = parsed;
+  }
+  if (problems.length > 0) {
+    throw new UserError(`Invalid ${ORDER_KIND_NAMES[kind]} order: ${problems.join("; ")}.`, {
+      details: problems.join("\n"),
+    });
+  }
+  return out as unknown as OrderByKind[K];
+}
+
+function fieldsOf(kind: OrderKind) {
+  return Object.values(ORDER_TYPES[kind])[0];
+}
+
+function parseField(type: string, raw: unknown): unknown {
+  switch (type) {
+    case "address":
+      if (typeof raw !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(raw)) return undefined;
+      try {
+        return getAddress(raw.toLowerCase());
+      } catch {
+        return undefined;
+      }
+    case "uint256": {
+      let v: bigint;
+      if (typeof raw === "string" && /^(0|[1-9][0-9]{0,77})$/.test(raw)) v = BigInt(raw);
+      else if (typeof raw === "number" && Number.isSafeInteger(raw) && raw >= 0) v = BigInt(raw);
+      else return undefined;
+      return v <= UINT256_MAX ? v : undefined;
+    }
+    case "bytes32":
+      return typeof raw === "string" && /^0x[0-9a-fA-F]{64}$/.test(raw)
+        ? raw.toLowerCase()
+        : undefined;
+    case "string":
+      return typeof raw === "string" && Buffer.byteLength(raw, "utf8") <= MAX_PARAMS_BYTES
+        ? raw
+        : undefined;
+    case "signature":
+      return typeof raw === "string" &&
+        isHexString(raw) &&
+        raw.length % 2 === 0 &&
+        (raw.length - 2) / 2 <= MAX_SIGNATURE_BYTES
+        ? raw.toLowerCase()
+        : undefined;
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,136 @@
+import { Interface, ZeroAddress } from "ethers";
+import type { PolisClient } from "../sdk/client.js";
+import { OrderKind } from "../core/index.js";
+import { ChainUnavailableError } from "./errors.js";
+import type { Clock } from "./types.js";
+
+/** The chain head the book is validated against. */
+export interface Head {
+  number: number;
+  timestamp: bigint;
+}
+
+/**
+ * Chain reads the market needs, cached per block: every read is made at the current head's block
+ * number, so cached values are exact for that block, and the cache is dropped when the head moves.
+ */
+export interface ChainState {
+  /** Latest block (re-read at most every `headTtlMs`). */
+  head(): Promise<Head>;
+  /** Current owner of an asset (lowercase), or the zero address when it is not registered. */
+  ownerOf(kind: OrderKind, asset: string): Promise<string>;
+  consumed(orderHash: string): Promise<bigint>;
+  presigned(orderHash: string): Promise<string>;
+  /** Free escrow stake of an account. */
+  stakeOf(account: string): Promise<bigint>;
+  hasCode(account: string): Promise<boolean>;
+  /** ERC-1271 `isValidSignature(digest, signature)` of a contract signer. */
+  isValidErc1271(signer: string, digest: string, signature: string): Promise<boolean>;
+  /** Forgets the cached head (the next read fetches it). */
+  invalidate(): void;
+}
+
+export interface ChainStateOptions {
+  /** How long a head stays current, in ms (default 250; 0 = read it on every call). */
+  headTtlMs?: number;
+}
+
+const ERC1271 = new Interface([
+  "function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)",
+]);
+const ERC1271_MAGIC = "0x1626ba7e";
+
+/** Creates the cached chain reader. */
+export function createChainState(
+  client: PolisClient,
+  clock: Clock,
+  options: ChainStateOptions = {},
+): ChainState {
+  const ttl = options.headTtlMs ?? 250;
+  let head: { value: Promise<Head>; at: number } | undefined;
+  let cacheBlock = -1;
+  let cache = new Map<string, Promise<unknown>>();
+
+  const wrap = async <T>(what: string, p: Promise<T>): Promise<T> => {
+    try {
+      return await p;
+    } catch (cause) {
+      throw new ChainUnavailableError(`Could not read ${what} from the chain.`, { cause });
+    }
+  };
+
+  const readHead = (): Promise<Head> => {
+    const now = clock.now();
+    if (!head || now - head.at >= ttl || ttl === 0) {
+      const value = wrap(
+        "the latest block",
+        client.provider.getBlock("latest").then((b) => {
+          if (!b) throw new Error("no latest block");
+          return { number: b.number, timestamp: BigInt(b.timestamp) };
+        }),
+      );
+      head = { value, at: now };
+      value.catch(() => (head = undefined));
+    }
+    return head.value;
+  };
+
+  const cached = async <T>(key: string, read: (blockTag: number) => Promise<T>): Promise<T> => {
+    const { number } = await readHead();
+    if (number !== cacheBlock) {
+      cacheBlock = number;
+      cache = new Map();
+    }
+    let p = cache.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = wrap(key.split(":")[0], read(number));
+      cache.set(key, p);
+      p.catch(() => cache.delete(key));
+    }
+    return p;
+  };
+
+  const registry = (kind: OrderKind) =>
+    kind === OrderKind.App
+      ? client.appRegistry
+      : kind === OrderKind.Dataset
+        ? client.datasetRegistry
+        : client.workerpoolRegistry;
+
+  return {
+    head: readHead,
+    ownerOf: (kind, asset) =>
+      cached(`owner:${kind}:${asset.toLowerCase()}`, async (blockTag) =>
+        (await registry(kind).ownerOfAsset(asset, { blockTag })).toLowerCase(),
+      ),
+    consumed: (h) => cached(`consumed:${h}`, (blockTag) => client.hub.consumed(h, { blockTag })),
+    presigned: (h) =>
+      cached(`presigned:${h}`, async (blockTag) =>
+        (await client.hub.presigned(h, { blockTag })).toLowerCase(),
+      ),
+    stakeOf: (account) =>
+      cached(`stake:${account.toLowerCase()}`, async (blockTag) => {
+        const [stake] = await client.hub.accountOf(account, { blockTag });
+        return stake;
+      }),
+    hasCode: (account) =>
+      cached(`code:${account.toLowerCase()}`, async (blockTag) => {
+        if (account === ZeroAddress) return false;
+        const code = await client.provider.getCode(account, blockTag);
+        return code !== "0x";
+      }),
+    isValidErc1271: (signer, digest, signature) =>
+      cached(`erc1271:${signer}:${digest}:${signature}`, async (blockTag) => {
+        try {
+          const data = ERC1271.encodeFunctionData("isValidSignature", [digest, signature]);
+          const ret = await client.provider.call({ to: signer, data, blockTag });
+          return ret.length >= 10 && ret.slice(0, 10).toLowerCase() === ERC1271_MAGIC;
+        } catch {
+          return false; // a reverting wallet counts as invalid, as on chain
+        }
+      }),
+    invalidate: () => {
+      head = undefined;
+    },
+  };
+}
