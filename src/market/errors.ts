@@ -1,22 +1,14 @@
-import { ServiceError, UserError } from "../core/errors/index.js";
-import type { BaseErrorOptions } from "../core/errors/index.js";
+import { UserError } from "../core/errors/index.js";
+import type { BaseErrorOptions, HttpStatusError } from "../core/errors/index.js";
 
-/** A refusal the HTTP layer turns into `status` with `{ error: { name, message, details } }`. */
-export interface HttpStatusError {
-  readonly status: number;
-}
-
-/** Bad input: a malformed body, order or query (400). */
-export class RequestInvalidError extends UserError implements HttpStatusError {
-  override name = "RequestInvalid";
-  readonly status = 400;
-}
-
-/** The request body exceeds the size limit (413). */
-export class BodyTooLargeError extends UserError implements HttpStatusError {
-  override name = "BodyTooLarge";
-  readonly status = 413;
-}
+export {
+  BodyTooLargeError,
+  ChainUnavailableError,
+  NotFoundError,
+  RequestInvalidError,
+  statusOf,
+} from "../core/errors/index.js";
+export type { HttpStatusError } from "../core/errors/index.js";
 
 /** The orderHash sent with the order is not its EIP-712 digest (400). */
 export class OrderHashMismatchError extends UserError implements HttpStatusError {
@@ -60,12 +52,6 @@ export class OrderLimitReachedError extends UserError implements HttpStatusError
   readonly status = 429;
 }
 
-/** No such order, or no compatible orders for a request (404). */
-export class NotFoundError extends UserError implements HttpStatusError {
-  override name = "NotFound";
-  readonly status = 404;
-}
-
 /** The request order itself cannot be matched (its signature, expiry, volume or balance) (422). */
 export class RequestUnmatchableError extends UserError implements HttpStatusError {
   override name = "RequestUnmatchable";
@@ -77,14 +63,3 @@ export class RequestUnmatchableError extends UserError implements HttpStatusErro
   }
 }
 
-/** The chain could not be read (503). */
-export class ChainUnavailableError extends ServiceError implements HttpStatusError {
-  override name = "ChainUnavailable";
-  readonly status = 503;
-}
-
-/** HTTP status of any error (500 when it carries none). */
-export function statusOf(err: unknown): number {
-  const s = (err as Partial<HttpStatusError>)?.status;
-  return typeof s === "number" && s >= 400 && s < 600 ? s : 500;
-}
