@@ -171,8 +171,10 @@ export function createQueries(store: AuditorStore) {
         .map(camel);
       const uses = store
         .all<Row>(
-          `SELECT deal_id, app, requester, beneficiary, bot_size, dataset_price, block, timestamp, tx_hash
-           FROM deals WHERE dataset = ? ORDER BY block DESC LIMIT 1000`,
+          `SELECT d.deal_id, d.app, a.name AS app_name, d.requester, d.beneficiary, d.bot_size,
+                  d.dataset_price, d.block, d.timestamp, d.tx_hash
+           FROM deals d LEFT JOIN assets a ON a.address = d.app
+           WHERE d.dataset = ? ORDER BY d.block DESC LIMIT 1000`,
           d,
         )
         .map(camel);
