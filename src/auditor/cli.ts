@@ -15,6 +15,7 @@ import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { BaseError } from "../core/errors/index.js";
+import { KeepAliveJsonRpcProvider } from "../core/rpcProvider.js";
 import { createClient } from "../sdk/client.js";
 import { checkIntegrity } from "./check/integrity.js";
 import { createIndexer } from "./indexer.js";
@@ -51,7 +52,9 @@ async function main(): Promise<number> {
   const dbPath = values.db ?? env.AUDITOR_DB ?? ".polis/auditor.db";
   if (dbPath !== ":memory:") mkdirSync(dirname(dbPath), { recursive: true });
   const client = await createClient({
-    rpcUrl: values.rpc ?? env.POLIS_RPC_URL ?? "http://127.0.0.1:8545",
+    provider: new KeepAliveJsonRpcProvider(
+      values.rpc ?? env.POLIS_RPC_URL ?? "http://127.0.0.1:8545",
+    ),
     deploymentsDir: values.deployments ?? env.POLIS_DEPLOYMENTS_DIR,
   });
   const store = openAuditorStore(dbPath);

@@ -1,7 +1,17 @@
+import { toQuantity } from "ethers";
 import type { Log } from "ethers";
+
+interface RawLog {
+  address: string;
+  topics: string[];
+  data: string;
+  blockNumber: string;
+  logIndex: string;
+  transactionHash: string;
+}
 import type { PolisClient } from "../sdk/client.js";
 import { applyEvent } from "./eventHandlers.js";
-import { argsToJson, eventSourcesOf } from "./eventSources.js";
+import { eventSourcesOf } from "./eventSources.js";
 import type { AuditorStore } from "./store.js";
 import type { Logger } from "pino";
 
@@ -93,7 +103,7 @@ export function createIndexer(
           timestamp: times.get(log.blockNumber) ?? null,
           contract: parsed.contract,
           name: parsed.event.name,
-          args: argsToJson(parsed.event),
+          args: parsed.event.args,
         });
         applied++;
       }

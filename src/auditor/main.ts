@@ -11,6 +11,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
+import { KeepAliveJsonRpcProvider } from "../core/rpcProvider.js";
 import { createClient } from "../sdk/client.js";
 import { createAuditor } from "./auditor.js";
 
@@ -31,7 +32,9 @@ const dbPath = values.db ?? env.AUDITOR_DB ?? ".polis/auditor.db";
 if (dbPath !== ":memory:") mkdirSync(dirname(dbPath), { recursive: true });
 
 const client = await createClient({
-  rpcUrl: values.rpc ?? env.POLIS_RPC_URL ?? "http://127.0.0.1:8545",
+  provider: new KeepAliveJsonRpcProvider(
+    values.rpc ?? env.POLIS_RPC_URL ?? "http://127.0.0.1:8545",
+  ),
   deploymentsDir: values.deployments ?? env.POLIS_DEPLOYMENTS_DIR,
 });
 const auditor = createAuditor(

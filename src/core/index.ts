@@ -7,3 +7,4 @@ export * from "./signing.js";
 export * from "./canonical.js";
 export * from "./errors/index.js";
 export * from "./orderJson.js";
+export * from "./rpcProvider.js";

@@ -13,6 +13,18 @@ export const MAX_SIGNATURE_BYTES = 2048;
 
 const UINT256_MAX = (1n << 256n) - 1n;
 
+/** Checksummed forms of recently seen addresses (checksumming costs a keccak each time). */
+const checksums = new Map<string, string>();
+function checksum(lower: string): string {
+  let v = checksums.get(lower);
+  if (v === undefined) {
+    v = getAddress(lower);
+    if (checksums.size >= 10_000) checksums.clear();
+    checksums.set(lower, v);
+  }
+  return v;
+}
+
 /** Order kind from its JSON name ("app", "dataset", "workerpool", "request"). */
 export function orderKindFromName(name: unknown): OrderKind {
   for (const [kind, n] of Object.entries(ORDER_KIND_NAMES)) {
@@ -76,11 +88,7 @@ function parseField(type: string, raw: unknown): unknown {
   switch (type) {
     case "address":
       if (typeof raw !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(raw)) return undefined;
-      try {
-        return getAddress(raw.toLowerCase());
-      } catch {
-        return undefined;
-      }
+      return checksum(raw.toLowerCase());
     case "uint256": {
       let v: bigint;
       if (typeof raw === "string" && /^(0|[1-9][0-9]{0,77})$/.test(raw)) v = BigInt(raw);

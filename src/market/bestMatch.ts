@@ -9,14 +9,11 @@ import {
 } from "../core/index.js";
 import type { RequestOrder } from "../core/index.js";
 import type { OrderJson } from "../core/orderJson.js";
+import type { Interface } from "ethers";
 import type { PolisClient } from "../sdk/client.js";
+import { decodeEstimateMatch, encodeEstimateMatch } from "./estimateMatchCall.js";
 import type { ChainState } from "./chainState.js";
-import {
-  ChainUnavailableError,
-  NotFoundError,
-  RequestInvalidError,
-  RequestUnmatchableError,
-} from "./errors.js";
+import { NotFoundError, RequestInvalidError, RequestUnmatchableError } from "./errors.js";
 import { ZERO, uintKey } from "./orderColumns.js";
 import type { OrderHasher } from "./orderHasher.js";
 import { addTagIncludes } from "./queryFilters.js";
@@ -106,19 +103,19 @@ export async function findBestMatch(
         workerpoolStake: (((combo.workerpool.order.price * 30n) / 100n) * volume).toString(),
       };
     } else {
-      let result;
-      try {
-        result = await deps.client.hub.estimateMatch(
-          combo.app.order,
-          datasetOrder,
-          combo.workerpool.order,
-          request,
-          sponsor ?? request.requester,
-          { blockTag: head.number },
-        );
-      } catch (cause) {
-        throw new ChainUnavailableError("estimateMatch failed.", { cause });
-      }
+      const hub = deps.client.hub.interface;
+      const data = encodeEstimateMatch(
+        hub.getFunction("estimateMatch")!.selector,
+        combo.app.order,
+        datasetOrder,
+        combo.workerpool.order,
+        request,
+        sponsor ?? request.requester,
+      );
+      const result = decodeEstimateMatch(
+        hub as unknown as Interface,
+        await deps.chain.call(deps.client.deployment.hub, data, head.number),
+      );
       if (result.failure !== "0x") {
         const failure = describeFailure(deps.client, result.failure);
         const requestDone =

@@ -1,4 +1,4 @@
-import { Interface, ZeroAddress } from "ethers";
+import { Interface, ZeroAddress, toQuantity } from "ethers";
 import type { PolisClient } from "../sdk/client.js";
 import { OrderKind } from "../core/index.js";
 import { ChainUnavailableError } from "./errors.js";
@@ -26,6 +26,8 @@ export interface ChainState {
   hasCode(account: string): Promise<boolean>;
   /** ERC-1271 `isValidSignature(digest, signature)` of a contract signer. */
   isValidErc1271(signer: string, digest: string, signature: string): Promise<boolean>;
+  /** Raw `eth_call` at the current head (or `blockTag`), returning the hex result. */
+  call(to: string, data: string, blockTag?: number): Promise<string>;
   /** Forgets the cached head (the next read fetches it). */
   invalidate(): void;
 }
@@ -90,28 +92,50 @@ export function createChainState(
     return p;
   };
 
+  const d = client.deployment;
   const registry = (kind: OrderKind) =>
     kind === OrderKind.App
-      ? client.appRegistry
+      ? d.appRegistry
       : kind === OrderKind.Dataset
-        ? client.datasetRegistry
-        : client.workerpoolRegistry;
+        ? d.datasetRegistry
+        : d.workerpoolRegistry;
+  const selector = (name: "consumed" | "presigned" | "accountOf") =>
+    client.hub.interface.getFunction(name).selector;
+  const SELECTORS = {
+    ownerOfAsset: client.appRegistry.interface.getFunction("ownerOfAsset")!.selector,
+    consumed: selector("consumed"),
+    presigned: selector("presigned"),
+    accountOf: selector("accountOf"),
+  };
+  const pad = (hex: string) => hex.slice(2).toLowerCase().padStart(64, "0");
+  // Direct eth_call (skips the ethers Contract and AbstractProvider layers, ~10x less CPU).
+  const provider = client.provider as typeof client.provider & {
+    send?: (method: string, params: unknown[]) => Promise<string>;
+  };
+  const rawCall = (to: string, data: string, blockTag: number): Promise<string> =>
+    typeof provider.send === "function"
+      ? provider.send("eth_call", [{ to, data }, toQuantity(blockTag)])
+      : client.provider.call({ to, data, blockTag });
+  const asAddress = (ret: string) => "0x" + ret.slice(26, 66).toLowerCase();
 
   return {
     head: readHead,
     ownerOf: (kind, asset) =>
       cached(`owner:${kind}:${asset.toLowerCase()}`, async (blockTag) =>
-        (await registry(kind).ownerOfAsset(asset, { blockTag })).toLowerCase(),
+        asAddress(await rawCall(registry(kind), SELECTORS.ownerOfAsset + pad(asset), blockTag)),
       ),
-    consumed: (h) => cached(`consumed:${h}`, (blockTag) => client.hub.consumed(h, { blockTag })),
+    consumed: (h) =>
+      cached(`consumed:${h}`, async (blockTag) =>
+        BigInt(await rawCall(d.hub, SELECTORS.consumed + pad(h), blockTag)),
+      ),
     presigned: (h) =>
       cached(`presigned:${h}`, async (blockTag) =>
-        (await client.hub.presigned(h, { blockTag })).toLowerCase(),
+        asAddress(await rawCall(d.hub, SELECTORS.presigned + pad(h), blockTag)),
       ),
     stakeOf: (account) =>
       cached(`stake:${account.toLowerCase()}`, async (blockTag) => {
-        const [stake] = await client.hub.accountOf(account, { blockTag });
-        return stake;
+        const ret = await rawCall(d.hub, SELECTORS.accountOf + pad(account), blockTag);
+        return BigInt("0x" + ret.slice(2, 66));
       }),
     hasCode: (account) =>
       cached(`code:${account.toLowerCase()}`, async (blockTag) => {
@@ -129,6 +153,8 @@ export function createChainState(
           return false; // a reverting wallet counts as invalid, as on chain
         }
       }),
+    call: async (to, data, blockTag) =>
+      wrap("eth_call", rawCall(to, data, blockTag ?? (await readHead()).number)),
     invalidate: () => {
       head = undefined;
     },

@@ -62,4 +62,3 @@ export class RequestUnmatchableError extends UserError implements HttpStatusErro
     this.errorName = errorName;
   }
 }
-

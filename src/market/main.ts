@@ -12,6 +12,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { pino } from "pino";
+import { KeepAliveJsonRpcProvider } from "../core/rpcProvider.js";
 import { createClient } from "../sdk/client.js";
 import { createMarket } from "./market.js";
 
@@ -32,7 +33,9 @@ const num = (v: string | undefined) => (v === undefined ? undefined : Number(v))
 const dbPath = values.db ?? env.MARKET_DB ?? ".polis/market.db";
 if (dbPath !== ":memory:") mkdirSync(dirname(dbPath), { recursive: true });
 const client = await createClient({
-  rpcUrl: values.rpc ?? env.POLIS_RPC_URL ?? "http://127.0.0.1:8545",
+  provider: new KeepAliveJsonRpcProvider(
+    values.rpc ?? env.POLIS_RPC_URL ?? "http://127.0.0.1:8545",
+  ),
   deploymentsDir: values.deployments ?? env.POLIS_DEPLOYMENTS_DIR,
 });
 const market = createMarket(

@@ -113,15 +113,14 @@ export async function publishOrder(
     signer: owner,
     publishedAt: deps.clock.now(),
   };
-  const created = deps.store.transaction(() => {
-    if (deps.store.countBySigner(owner) >= deps.maxOpenOrdersPerWallet) {
-      throw new OrderLimitReachedError(
-        `${owner} already has ${deps.maxOpenOrdersPerWallet} open orders.`,
-        { hint: "Cancel or let some orders expire first." },
-      );
-    }
-    return deps.store.insert(entry);
-  });
+  // No await between the count and the insert: no other publish can interleave (single writer).
+  if (deps.store.countBySigner(owner) >= deps.maxOpenOrdersPerWallet) {
+    throw new OrderLimitReachedError(
+      `${owner} already has ${deps.maxOpenOrdersPerWallet} open orders.`,
+      { hint: "Cancel or let some orders expire first." },
+    );
+  }
+  const created = deps.store.insert(entry);
   return { entry: created ? entry : (deps.store.get(orderHash) ?? entry), created };
 }
 

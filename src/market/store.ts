@@ -1,7 +1,7 @@
 import { DatabaseSync } from "node:sqlite";
 import type { StatementSync } from "node:sqlite";
-import { ORDER_KIND_NAMES, OrderKind, orderFromJson, orderToJson } from "../core/index.js";
-import type { AnyOrder } from "../core/index.js";
+import { ORDER_KIND_NAMES, ORDER_TYPES, OrderKind, orderToJson } from "../core/index.js";
+import type { AnyOrder, OrderByKind } from "../core/index.js";
 import { columnsOf, tagHi, tagLo, uintKey } from "./orderColumns.js";
 import type { BookEntry } from "./types.js";
 
@@ -36,6 +36,25 @@ export interface MarketStore {
 }
 
 const MAX_EXPIRY = Number.MAX_SAFE_INTEGER;
+
+/** uint256 fields per kind, to decode stored orders without re-validating them. */
+const UINT_FIELDS: Record<OrderKind, string[]> = Object.fromEntries(
+  ([OrderKind.App, OrderKind.Dataset, OrderKind.Workerpool, OrderKind.Request] as const).map(
+    (k) => [
+      k,
+      Object.values(ORDER_TYPES[k])[0]
+        .filter((f) => f.type === "uint256")
+        .map((f) => f.name),
+    ],
+  ),
+) as Record<OrderKind, string[]>;
+
+/** Stored orders were validated at publish: decoding only restores the bigints. */
+function decodeStored<K extends OrderKind>(kind: K, json: string): OrderByKind[K] {
+  const o = JSON.parse(json) as Record<string, unknown>;
+  for (const f of UINT_FIELDS[kind]) o[f] = BigInt(o[f] as string);
+  return o as unknown as OrderByKind[K];
+}
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS orders (
@@ -97,7 +116,7 @@ export function openMarketStore(path = ":memory:"): MarketStore {
     return {
       kind,
       orderHash: String(row.order_hash),
-      order: orderFromJson(kind, JSON.parse(String(row.order_json))),
+      order: decodeStored(kind, String(row.order_json)),
       remaining: BigInt(String(row.remaining)),
       signer: String(row.signer),
       publishedAt: Number(row.published_at),
@@ -108,6 +127,18 @@ export function openMarketStore(path = ":memory:"): MarketStore {
     params: [kind, ...filter.params],
   });
   let depth = 0;
+  // Open orders per signer, kept in memory (this process is the only writer): a COUNT(*) over a
+  // wallet with many orders would otherwise cost a scan on every publish.
+  const signerCounts = new Map<string, number>();
+  const bySignerCount = (signer: string) => {
+    let n = signerCounts.get(signer);
+    if (n === undefined) {
+      const row = prepare("SELECT COUNT(*) AS n FROM orders WHERE signer = ?").get(signer);
+      n = Number(row?.n ?? 0);
+      signerCounts.set(signer, n);
+    }
+    return n;
+  };
 
   const store: MarketStore = {
     db,
@@ -135,7 +166,12 @@ export function openMarketStore(path = ":memory:"): MarketStore {
         entry.publishedAt,
         JSON.stringify(orderToJson(entry.kind, entry.order)),
       );
-      return Number(result.changes) === 1;
+      const inserted = Number(result.changes) === 1;
+      if (inserted) {
+        const signer = entry.signer.toLowerCase();
+        signerCounts.set(signer, bySignerCount(signer) + 1);
+      }
+      return inserted;
     },
     get(orderHash) {
       const row = prepare("SELECT * FROM orders WHERE order_hash = ?").get(orderHash.toLowerCase());
@@ -143,7 +179,10 @@ export function openMarketStore(path = ":memory:"): MarketStore {
     },
     remove(orderHash) {
       const entry = store.get(orderHash);
-      if (entry) prepare("DELETE FROM orders WHERE order_hash = ?").run(entry.orderHash);
+      if (entry) {
+        prepare("DELETE FROM orders WHERE order_hash = ?").run(entry.orderHash);
+        signerCounts.set(entry.signer, bySignerCount(entry.signer) - 1);
+      }
       return entry;
     },
     setRemaining(orderHash, remaining) {
@@ -171,10 +210,7 @@ export function openMarketStore(path = ":memory:"): MarketStore {
         .map(toEntry);
     },
     countBySigner(signer) {
-      const row = prepare("SELECT COUNT(*) AS n FROM orders WHERE signer = ?").get(
-        signer.toLowerCase(),
-      );
-      return Number(row?.n ?? 0);
+      return bySignerCount(signer.toLowerCase());
     },
     bySigner(signer) {
       return prepare("SELECT * FROM orders WHERE signer = ?")
@@ -218,6 +254,7 @@ export function openMarketStore(path = ":memory:"): MarketStore {
         return out;
       } catch (err) {
         db.exec("ROLLBACK");
+        signerCounts.clear(); // counts may include rolled-back changes
         throw err;
       } finally {
         depth--;
