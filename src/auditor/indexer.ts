@@ -1,6 +1,13 @@
 import { toQuantity } from "ethers";
 import type { Log } from "ethers";
 
+import type { PolisClient } from "../sdk/client.js";
+import { applyEvent } from "./eventHandlers.js";
+import { eventSourcesOf } from "./eventSources.js";
+import type { AuditorStore } from "./store.js";
+import type { Logger } from "pino";
+
+/** A log as eth_getLogs returns it. */
 interface RawLog {
   address: string;
   topics: string[];
@@ -9,11 +16,6 @@ interface RawLog {
   logIndex: string;
   transactionHash: string;
 }
-import type { PolisClient } from "../sdk/client.js";
-import { applyEvent } from "./eventHandlers.js";
-import { eventSourcesOf } from "./eventSources.js";
-import type { AuditorStore } from "./store.js";
-import type { Logger } from "pino";
 
 export interface IndexerInit {
   /** Blocks behind the head before an event is indexed (default 1). */
@@ -72,24 +74,50 @@ export function createIndexer(
   const startBlock = () =>
     store.checkpoint() ?? (init.fromBlock ?? client.deployment.startBlock) - 1;
 
+  // Raw JSON-RPC when the provider exposes it (skips ethers' Log and Block objects).
+  const rpc = client.provider as typeof client.provider & {
+    send?: (method: string, params: unknown[]) => Promise<any>;
+  };
+
   async function timestampsOf(logs: Log[]): Promise<Map<number, number>> {
     const out = new Map<number, number>();
     if (!withTimestamps) return out;
     const blocks = [...new Set(logs.map((l) => l.blockNumber))];
-    for (let i = 0; i < blocks.length; i += 50) {
-      const batch = blocks.slice(i, i + 50);
-      const headers = await Promise.all(batch.map((b) => client.provider.getBlock(b)));
-      headers.forEach((h, j) => out.set(batch[j], h?.timestamp ?? 0));
+    const read = async (b: number): Promise<number> => {
+      if (typeof rpc.send !== "function")
+        return (await client.provider.getBlock(b))?.timestamp ?? 0;
+      const block = await rpc.send("eth_getBlockByNumber", [toQuantity(b), false]);
+      return block ? Number(block.timestamp) : 0;
+    };
+    for (let i = 0; i < blocks.length; i += 100) {
+      const batch = blocks.slice(i, i + 100);
+      (await Promise.all(batch.map(read))).forEach((t, j) => out.set(batch[j], t));
     }
     return out;
   }
 
+  async function fetchLogs(from: number, to: number): Promise<Log[]> {
+    if (typeof rpc.send !== "function") {
+      return client.provider.getLogs({ address: sources.addresses, fromBlock: from, toBlock: to });
+    }
+    const raw: RawLog[] = await rpc.send("eth_getLogs", [
+      { address: sources.addresses, fromBlock: toQuantity(from), toBlock: toQuantity(to) },
+    ]);
+    return raw.map(
+      (l) =>
+        ({
+          address: l.address,
+          topics: l.topics,
+          data: l.data,
+          blockNumber: Number(l.blockNumber),
+          index: Number(l.logIndex),
+          transactionHash: l.transactionHash,
+        }) as unknown as Log,
+    );
+  }
+
   async function indexRange(from: number, to: number): Promise<number> {
-    const logs = await client.provider.getLogs({
-      address: sources.addresses,
-      fromBlock: from,
-      toBlock: to,
-    });
+    const logs = await fetchLogs(from, to);
     const times = await timestampsOf(logs);
     let applied = 0;
     store.transaction(() => {
