@@ -6,6 +6,7 @@
  * Environment (flags win): POLIS_RPC_URL (http://127.0.0.1:8545), POLIS_DEPLOYMENTS_DIR
  * (deployments), MARKET_HOST (127.0.0.1), MARKET_PORT (13400), MARKET_DB (.polis/market.db),
  * MARKET_CONFIRMATIONS (1), MARKET_POLL_MS (1000), MARKET_MAX_ORDERS_PER_WALLET (1000),
+ * MARKET_VERIFY_THREADS (1: signature checks on a worker thread; 0 = on the HTTP thread),
  * LOG_LEVEL (info).
  */
 import { mkdirSync } from "node:fs";
@@ -47,6 +48,7 @@ const market = createMarket(
     confirmations: num(values.confirmations ?? env.MARKET_CONFIRMATIONS),
     pollIntervalMs: num(env.MARKET_POLL_MS),
     maxOpenOrdersPerWallet: num(env.MARKET_MAX_ORDERS_PER_WALLET),
+    verifyThreads: num(env.MARKET_VERIFY_THREADS) ?? 1,
   },
 );
 await market.start();

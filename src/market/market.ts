@@ -11,6 +11,7 @@ import { createMarketMetrics } from "./metrics.js";
 import type { MarketMetrics } from "./metrics.js";
 import { createOrderHasher } from "./orderHasher.js";
 import { createSignatureVerifier } from "./signatureVerifier.js";
+import { createSignatureVerifierPool } from "./signatureVerifierPool.js";
 import { openMarketStore } from "./store.js";
 import type { MarketStore } from "./store.js";
 import { createSyncWatcher } from "./syncWatcher.js";
@@ -57,6 +58,8 @@ export interface MarketInit {
   watch?: boolean;
   /** Collect Node.js default metrics (default true). */
   defaultMetrics?: boolean;
+  /** Worker threads verifying signatures (default 0: on the HTTP thread). */
+  verifyThreads?: number;
 }
 
 export interface Market {
@@ -127,12 +130,14 @@ export function createMarket(components: MarketComponents, init: MarketInit = {}
     },
     init,
   );
+  const verifyPool =
+    (init.verifyThreads ?? 0) > 0 ? createSignatureVerifierPool(init.verifyThreads!) : undefined;
   const app = createMarketApp({
     publish: {
       store,
       chain,
       hasher,
-      verifier: createSignatureVerifier(),
+      verifier: verifyPool ?? createSignatureVerifier(),
       clock,
       maxOpenOrdersPerWallet: init.maxOpenOrdersPerWallet ?? 1000,
     },
@@ -178,6 +183,7 @@ export function createMarket(components: MarketComponents, init: MarketInit = {}
         await new Promise<void>((resolve) => server!.close(() => resolve()));
         server = undefined;
       }
+      await verifyPool?.close();
       if (!components.store) store.close();
       logger.info("market stopped");
     },

@@ -19,7 +19,7 @@ import {
 } from "./errors.js";
 import { lockOf } from "./orderColumns.js";
 import type { OrderHasher } from "./orderHasher.js";
-import type { SignatureVerifier } from "./signatureVerifier.js";
+import type { EcdsaStatus } from "./signatureVerifier.js";
 import type { MarketStore } from "./store.js";
 import type { BookEntry, Clock } from "./types.js";
 
@@ -27,7 +27,10 @@ export interface PublishDependencies {
   store: MarketStore;
   chain: ChainState;
   hasher: OrderHasher;
-  verifier: SignatureVerifier;
+  /** ECDSA check against the expected signer (in-thread or on a worker pool). */
+  verifier: {
+    verify(digest: string, signature: string, signer: string): EcdsaStatus | Promise<EcdsaStatus>;
+  };
   clock: Clock;
   maxOpenOrdersPerWallet: number;
 }
@@ -169,7 +172,7 @@ async function checkSignature(
     }
     return;
   }
-  const status = deps.verifier.verify(orderHash, signature, owner);
+  const status = await deps.verifier.verify(orderHash, signature, owner);
   if (status === "valid") return;
   if (await deps.chain.hasCode(owner)) {
     if (await deps.chain.isValidErc1271(owner, orderHash, signature)) return;
