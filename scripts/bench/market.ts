@@ -120,7 +120,13 @@ try {
 
   const market = createMarket(
     { client, logger, store },
-    { port: 0, maxOpenOrdersPerWallet: 1_000_000, defaultMetrics: false, confirmations: 1 },
+    {
+      port: 0,
+      maxOpenOrdersPerWallet: 1_000_000,
+      defaultMetrics: false,
+      confirmations: 1,
+      verifyThreads: 1,
+    },
   );
   await market.start();
 

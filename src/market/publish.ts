@@ -116,14 +116,14 @@ export async function publishOrder(
     signer: owner,
     publishedAt: deps.clock.now(),
   };
-  // No await between the count and the insert: no other publish can interleave (single writer).
+  // No await between the count and the queued insert: no other publish can interleave.
   if (deps.store.countBySigner(owner) >= deps.maxOpenOrdersPerWallet) {
     throw new OrderLimitReachedError(
       `${owner} already has ${deps.maxOpenOrdersPerWallet} open orders.`,
       { hint: "Cancel or let some orders expire first." },
     );
   }
-  const created = deps.store.insert(entry);
+  const created = await deps.store.insertQueued(entry);
   return { entry: created ? entry : (deps.store.get(orderHash) ?? entry), created };
 }
 

@@ -16,6 +16,11 @@ export interface MarketStore {
   readonly db: DatabaseSync;
   /** Inserts an order; returns false when the hash is already in the book. */
   insert(entry: BookEntry): boolean;
+  /**
+   * Queues an insert; inserts queued in the same event-loop turn are committed in one transaction
+   * (group commit: one WAL append instead of one per order). Counted by countBySigner at once.
+   */
+  insertQueued(entry: BookEntry): Promise<boolean>;
   get(orderHash: string): BookEntry | undefined;
   remove(orderHash: string): BookEntry | undefined;
   setRemaining(orderHash: string, remaining: bigint): void;
@@ -140,6 +145,20 @@ export function openMarketStore(path = ":memory:"): MarketStore {
     return n;
   };
 
+  const queue: { entry: BookEntry; resolve: (v: boolean) => void; reject: (e: unknown) => void }[] =
+    [];
+  const queuedBySigner = new Map<string, number>();
+  const flushQueue = () => {
+    const batch = queue.splice(0);
+    queuedBySigner.clear();
+    try {
+      const results = store.transaction(() => batch.map((b) => store.insert(b.entry)));
+      batch.forEach((b, i) => b.resolve(results[i]));
+    } catch (err) {
+      for (const b of batch) b.reject(err);
+    }
+  };
+
   const store: MarketStore = {
     db,
     insert(entry) {
@@ -172,6 +191,14 @@ export function openMarketStore(path = ":memory:"): MarketStore {
         signerCounts.set(signer, bySignerCount(signer) + 1);
       }
       return inserted;
+    },
+    insertQueued(entry) {
+      return new Promise((resolve, reject) => {
+        if (queue.length === 0) setImmediate(flushQueue);
+        queue.push({ entry, resolve, reject });
+        const signer = entry.signer.toLowerCase();
+        queuedBySigner.set(signer, (queuedBySigner.get(signer) ?? 0) + 1);
+      });
     },
     get(orderHash) {
       const row = prepare("SELECT * FROM orders WHERE order_hash = ?").get(orderHash.toLowerCase());
@@ -210,7 +237,8 @@ export function openMarketStore(path = ":memory:"): MarketStore {
         .map(toEntry);
     },
     countBySigner(signer) {
-      return bySignerCount(signer.toLowerCase());
+      const s = signer.toLowerCase();
+      return bySignerCount(s) + (queuedBySigner.get(s) ?? 0);
     },
     bySigner(signer) {
       return prepare("SELECT * FROM orders WHERE signer = ?")

@@ -267,3 +267,22 @@ describe("market", () => {
     });
   });
 });
+
+describe("market with worker-thread signature checks", () => {
+  it("accepts owners' orders and refuses forged ones through the verifier pool", async () => {
+    const fx = await networkHelpers.loadFixture(deployFixture);
+    const assets = await createAssets(fx);
+    const market = await startMarket(fx, { verifyThreads: 1 });
+    try {
+      const a = await signOrders(fx, await buildOrders(fx, assets));
+      const b = await signOrders(fx, await buildOrders(fx, assets));
+      expect((await publish(market, OrderKind.App, a.appOrder)).status).to.equal(201);
+      expect((await publish(market, OrderKind.App, b.appOrder)).status).to.equal(201);
+      const forged = await publish(market, OrderKind.App, { ...b.appOrder, price: 1n });
+      expect(forged.status).to.equal(403);
+      expect(forged.body.error.name).to.equal("OrderSignatureInvalid");
+    } finally {
+      await market.stop();
+    }
+  });
+});
