@@ -7,7 +7,7 @@ import {
   orderFromJson,
   orderToJson,
 } from "../core/index.js";
-import type { RequestOrder } from "../core/index.js";
+import type { RequestOrder, WorkerpoolOrder } from "../core/index.js";
 import type { OrderJson } from "../core/orderJson.js";
 import type { Interface } from "ethers";
 import type { PolisClient } from "../sdk/client.js";
@@ -59,6 +59,9 @@ interface Combo {
   workerpool: BookEntry<OrderKind.Workerpool>;
   total: bigint;
 }
+
+/** Stands for "no dataset" in the dataset candidate list of dataset-less requests. */
+const NO_DATASET = { kind: OrderKind.Dataset } as BookEntry;
 
 /** Request-side failures: no other combination of offers can fix them. */
 const REQUEST_SIDE = new Set(["GrantMissing", "GrantRevoked", "GrantExpired", "GrantExhausted"]);
@@ -183,16 +186,18 @@ export function searchCombos(
   const appFilter = common(r.appMaxPrice);
   appFilter.where.push("app = ?", "dataset IN (?, ?)");
   appFilter.params.push(app, ZERO, dataset);
-  const apps = store.select(OrderKind.App, appFilter, limit) as BookEntry<OrderKind.App>[];
-  if (apps.length === 0) return [];
+  const apps = store.selectLazy(OrderKind.App, appFilter, limit);
+  if (!apps.at(0)) return [];
 
-  let datasets: (BookEntry<OrderKind.Dataset> | undefined)[] = [undefined];
+  let datasets: { at(i: number): BookEntry | undefined } = {
+    at: (i) => (i === 0 ? NO_DATASET : undefined),
+  };
   if (dataset !== ZERO) {
     const f = common(r.datasetMaxPrice);
     f.where.push("dataset = ?", "app IN (?, ?)");
     f.params.push(dataset, ZERO, app);
-    datasets = store.select(OrderKind.Dataset, f, limit) as BookEntry<OrderKind.Dataset>[];
-    if (datasets.length === 0) return [];
+    datasets = store.selectLazy(OrderKind.Dataset, f, limit);
+    if (!datasets.at(0)) return [];
   }
 
   const poolFilter: SqlFilter = {
@@ -223,26 +228,30 @@ export function searchCombos(
     poolFilter.params.push(pool);
   }
   addTagIncludes(poolFilter.where, poolFilter.params, BigInt(r.tag));
-  const pools = store.select(
-    OrderKind.Workerpool,
-    poolFilter,
-    limit * 4,
-  ) as BookEntry<OrderKind.Workerpool>[];
-  if (pools.length === 0) return [];
-  const cheapestPool = pools[0].order.price;
+  const pools = store.selectLazy(OrderKind.Workerpool, poolFilter, limit * 2);
+  const first = pools.at(0);
+  if (!first) return [];
+  const cheapestPool = (first.order as WorkerpoolOrder).price;
 
   const best: Combo[] = [];
   const worst = () => (best.length < keep ? undefined : best[best.length - 1].total);
-  for (const a of apps) {
+  for (let i = 0; ; i++) {
+    const a = apps.at(i) as BookEntry<OrderKind.App> | undefined;
+    if (!a) break;
     const bound = worst();
     if (bound !== undefined && a.order.price + cheapestPool >= bound) break;
-    for (const d of datasets) {
+    for (let j = 0; ; j++) {
+      const dEntry = datasets.at(j);
+      if (!dEntry) break;
+      const d = dEntry === NO_DATASET ? undefined : (dEntry as BookEntry<OrderKind.Dataset>);
       const base = a.order.price + (d?.order.price ?? 0n);
       const b = worst();
       if (b !== undefined && base + cheapestPool >= b) break;
       const combined = BigInt(a.order.tag) | BigInt(d?.order.tag ?? 0) | BigInt(r.tag);
       if ((combined & 1n) === 1n && !isTee(a.order.tag)) continue;
-      for (const p of pools) {
+      for (let k = 0; ; k++) {
+        const p = pools.at(k) as BookEntry<OrderKind.Workerpool> | undefined;
+        if (!p) break;
         const total = base + p.order.price;
         const b2 = worst();
         if (b2 !== undefined && total >= b2) break;

@@ -11,6 +11,12 @@ export interface SqlFilter {
   params: (string | number)[];
 }
 
+/** Sorted query results read on demand (best match usually needs only the first few rows). */
+export interface LazyEntries {
+  /** The i-th entry, or undefined past the end. */
+  at(i: number): BookEntry | undefined;
+}
+
 /** Everything the market persists: the open orders and the sync checkpoint. */
 export interface MarketStore {
   readonly db: DatabaseSync;
@@ -28,6 +34,8 @@ export interface MarketStore {
   count(kind: OrderKind, filter: SqlFilter): number;
   /** Raw filtered query used by best match. */
   select(kind: OrderKind, filter: SqlFilter, limit: number): BookEntry[];
+  /** The same query read lazily: rows are fetched and decoded only when `at(i)` reaches them. */
+  selectLazy(kind: OrderKind, filter: SqlFilter, limit: number): LazyEntries;
   countBySigner(signer: string): number;
   bySigner(signer: string): BookEntry[];
   byAsset(kind: OrderKind, asset: string): BookEntry[];
@@ -235,6 +243,25 @@ export function openMarketStore(path = ":memory:"): MarketStore {
       return prepare(`SELECT * FROM orders WHERE ${w.sql} ${ORDER_BY} LIMIT ?`)
         .all(...w.params, limit)
         .map(toEntry);
+    },
+    selectLazy(kind, filter, limit) {
+      const w = whereOf(kind, filter);
+      const rows = prepare(`SELECT * FROM orders WHERE ${w.sql} ${ORDER_BY} LIMIT ?`).iterate(
+        ...w.params,
+        limit,
+      );
+      const items: BookEntry[] = [];
+      let done = false;
+      return {
+        at(i) {
+          while (!done && items.length <= i) {
+            const next = rows.next();
+            if (next.done) done = true;
+            else items.push(toEntry(next.value as Record<string, unknown>));
+          }
+          return items[i];
+        },
+      };
     },
     countBySigner(signer) {
       const s = signer.toLowerCase();
