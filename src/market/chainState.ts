@@ -61,20 +61,33 @@ export function createChainState(
     }
   };
 
+  // Stale-while-revalidate: once a head is known, an expired one is refreshed in the background
+  // and served for up to 4 TTLs, so requests do not wait on eth_getBlock (except with TTL 0).
+  let settled: { value: Head; at: number } | undefined;
+  const fetchHead = (now: number): Promise<Head> => {
+    const value = wrap(
+      "the latest block",
+      client.provider.getBlock("latest").then((b) => {
+        if (!b) throw new Error("no latest block");
+        return { number: b.number, timestamp: BigInt(b.timestamp) };
+      }),
+    );
+    head = { value, at: now };
+    value.then(
+      (v) => (settled = { value: v, at: now }),
+      () => (head = undefined),
+    );
+    return value;
+  };
   const readHead = (): Promise<Head> => {
     const now = clock.now();
-    if (!head || now - head.at >= ttl || ttl === 0) {
-      const value = wrap(
-        "the latest block",
-        client.provider.getBlock("latest").then((b) => {
-          if (!b) throw new Error("no latest block");
-          return { number: b.number, timestamp: BigInt(b.timestamp) };
-        }),
-      );
-      head = { value, at: now };
-      value.catch(() => (head = undefined));
+    if (ttl === 0) return fetchHead(now);
+    if (head && now - head.at < ttl) return head.value;
+    if (settled && now - settled.at < 4 * ttl) {
+      if (!head || now - head.at >= ttl) void fetchHead(now).catch(() => undefined);
+      return Promise.resolve(settled.value);
     }
-    return head.value;
+    return fetchHead(now);
   };
 
   const cached = async <T>(key: string, read: (blockTag: number) => Promise<T>): Promise<T> => {
@@ -157,6 +170,7 @@ export function createChainState(
       wrap("eth_call", rawCall(to, data, blockTag ?? (await readHead()).number)),
     invalidate: () => {
       head = undefined;
+      settled = undefined;
     },
   };
 }
