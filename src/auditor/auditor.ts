@@ -14,6 +14,7 @@ import { openAuditorStore } from "./store.js";
 import type { AuditorStore } from "./store.js";
 import type { VerifyTaskEvidenceOptions } from "./verify/verifyTaskEvidence.js";
 
+/** What the auditor is built from. */
 export interface AuditorComponents {
   /** Read-only client of the deployment (createClient from src/sdk/client.ts). */
   client: PolisClient;
@@ -24,6 +25,7 @@ export interface AuditorComponents {
   evidence?: VerifyTaskEvidenceOptions;
 }
 
+/** Options of the auditor service, with defaults. */
 export interface AuditorInit extends IndexerInit {
   /** Listen address (default "127.0.0.1"). */
   host?: string;
@@ -37,6 +39,7 @@ export interface AuditorInit extends IndexerInit {
   defaultMetrics?: boolean;
 }
 
+/** A running (or stopped) auditor service. */
 export interface Auditor {
   start(): Promise<void>;
   stop(): Promise<void>;

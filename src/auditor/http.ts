@@ -9,6 +9,7 @@ import { verifyTaskEvidence } from "./verify/verifyTaskEvidence.js";
 import type { VerifyTaskEvidenceOptions } from "./verify/verifyTaskEvidence.js";
 import type { Logger } from "pino";
 
+/** Everything the auditor's HTTP routes use. */
 export interface AuditorHttpDependencies {
   client: PolisClient;
   queries: AuditorQueries;

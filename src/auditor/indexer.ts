@@ -17,6 +17,7 @@ interface RawLog {
   transactionHash: string;
 }
 
+/** Options of the indexer, with defaults. */
 export interface IndexerInit {
   /** Blocks behind the head before an event is indexed (default 1). */
   confirmations?: number;
@@ -30,6 +31,7 @@ export interface IndexerInit {
   timestamps?: boolean;
 }
 
+/** Where an indexing round ended. */
 export interface IndexerProgress {
   /** Last indexed block. */
   checkpoint: number;
@@ -37,6 +39,7 @@ export interface IndexerProgress {
   events: number;
 }
 
+/** The event indexer. */
 export interface Indexer {
   start(): Promise<void>;
   stop(): Promise<void>;

@@ -11,6 +11,7 @@ export interface AuditorMetrics {
   verifyDuration: Histogram<"ok">;
 }
 
+/** Creates the auditor's metrics; `defaults` adds Node.js process metrics. */
 export function createAuditorMetrics(defaults = true): AuditorMetrics {
   const registry = new Registry();
   if (defaults) collectDefaultMetrics({ register: registry, prefix: "auditor_" });

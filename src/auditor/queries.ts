@@ -8,6 +8,7 @@ export interface Page<T> {
   total: number;
 }
 
+/** One event of a timeline, as the API returns it. */
 export interface TimelineEvent {
   block: number;
   logIndex: number;
@@ -21,6 +22,7 @@ export interface TimelineEvent {
 type Row = Record<string, unknown>;
 
 const DEAL_FILTERS = ["requester", "app", "dataset", "workerpool"] as const;
+/** Deal list filters (addresses). */
 export type DealFilter = Partial<Record<(typeof DEAL_FILTERS)[number], string>>;
 
 function camel(row: Row): Row {
@@ -274,4 +276,5 @@ export function createQueries(store: AuditorStore) {
   };
 }
 
+/** The read functions of createQueries. */
 export type AuditorQueries = ReturnType<typeof createQueries>;

@@ -21,6 +21,7 @@ function dynamicTail(hexData: string): string {
   return word("uint256", BigInt(length)) + padded;
 }
 
+/** One tuple field: its ABI type and value. */
 export type AbiField = [
   type: "uint256" | "address" | "bytes32" | "bytes" | "string",
   value: unknown,

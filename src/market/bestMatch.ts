@@ -20,6 +20,7 @@ import { addTagIncludes } from "./queryFilters.js";
 import type { MarketStore, SqlFilter } from "./store.js";
 import type { BookEntry } from "./types.js";
 
+/** What best match reads: the book, the cached chain state, the client and the hasher. */
 export interface BestMatchDependencies {
   store: MarketStore;
   chain: ChainState;
@@ -27,6 +28,7 @@ export interface BestMatchDependencies {
   hasher: OrderHasher;
 }
 
+/** Tuning of the best-match search. */
 export interface BestMatchOptions {
   /** Cheapest orders of each kind considered (default 64 app/dataset, 4x for pools). */
   candidates?: number;
@@ -36,6 +38,7 @@ export interface BestMatchOptions {
   confirm?: boolean;
 }
 
+/** The hub's estimate of a match, amounts as decimal strings. */
 export interface MatchEstimateJson {
   volume: string;
   taskPrice: string;

@@ -32,6 +32,7 @@ export interface ChainState {
   invalidate(): void;
 }
 
+/** Options of createChainState. */
 export interface ChainStateOptions {
   /** How long a head stays current, in ms (default 250; 0 = read it on every call). */
   headTtlMs?: number;

@@ -11,6 +11,7 @@ import type { PublishDependencies } from "./publish.js";
 import { filterOf, parseOrderQuery } from "./queryFilters.js";
 import type { BookEntry, BookEntryJson, Logger } from "./types.js";
 
+/** Everything the market's HTTP routes use. */
 export interface MarketHttpDependencies {
   publish: PublishDependencies;
   match: BestMatchDependencies;

@@ -62,6 +62,7 @@ export interface MarketInit {
   verifyThreads?: number;
 }
 
+/** A running (or stopped) market service. */
 export interface Market {
   start(): Promise<void>;
   stop(): Promise<void>;

@@ -11,6 +11,7 @@ import type {
 /** Low tag bits kept as an SQLite integer (bits 0..47); higher bits are kept as hex text. */
 export const TAG_LO_BITS = 48n;
 const TAG_LO_MASK = (1n << TAG_LO_BITS) - 1n;
+/** The zero address in lowercase: "anyone" in restrictions. */
 export const ZERO = ZeroAddress.toLowerCase();
 
 /** uint256 as a 64-digit hex string, so that text order is numeric order. */
@@ -18,10 +19,12 @@ export function uintKey(value: bigint): string {
   return value.toString(16).padStart(64, "0");
 }
 
+/** Low 48 bits of a tag as an integer (the SQLite-searchable part). */
 export function tagLo(tag: string | bigint): number {
   return Number(BigInt(tag) & TAG_LO_MASK);
 }
 
+/** Bits above 48 of a tag as hex ("0" when none). */
 export function tagHi(tag: string | bigint): string {
   return (BigInt(tag) >> TAG_LO_BITS).toString(16);
 }
@@ -46,7 +49,7 @@ export interface OrderColumns {
   expiry: bigint;
 }
 
-/** Price used to sort an order: its ask, or for a request the sum of its max prices. */
+/** Searchable columns of an order; its sort price is its ask, or for a request the sum of its max prices. */
 export function columnsOf(kind: OrderKind, order: AnyOrder): OrderColumns {
   const lc = (a: string) => a.toLowerCase();
   switch (kind) {
@@ -117,7 +120,11 @@ export function columnsOf(kind: OrderKind, order: AnyOrder): OrderColumns {
   }
 }
 
-/** Owner-side address whose escrow an order commits: the requester, or the pool owner. */
+/**
+ * Free escrow an open order needs from its signer to be matched in full: a request's max prices x
+ * remaining volume (the requester's lock), a workerpool order's 30% stake x remaining volume (the
+ * pool owner's lock); zero for app and dataset orders.
+ */
 export function lockOf(kind: OrderKind, order: AnyOrder, remaining: bigint): bigint {
   if (kind === OrderKind.Request) {
     const o = order as RequestOrder;

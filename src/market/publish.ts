@@ -23,6 +23,7 @@ import type { EcdsaStatus } from "./signatureVerifier.js";
 import type { MarketStore } from "./store.js";
 import type { BookEntry, Clock } from "./types.js";
 
+/** What publishOrder reads and writes. */
 export interface PublishDependencies {
   store: MarketStore;
   chain: ChainState;
@@ -35,6 +36,7 @@ export interface PublishDependencies {
   maxOpenOrdersPerWallet: number;
 }
 
+/** Outcome of a publish. */
 export interface PublishResult {
   entry: BookEntry;
   /** False when the order was already in the book (publishing is idempotent). */

@@ -25,7 +25,9 @@ export interface OrderQuery {
   pageSize: number;
 }
 
+/** Orders per page when pageSize is absent. */
 export const DEFAULT_PAGE_SIZE = 20;
+/** Largest pageSize accepted. */
 export const MAX_PAGE_SIZE = 1000;
 
 const KNOWN = new Set([

@@ -17,6 +17,7 @@ export interface SyncListener {
   failed(err: unknown): void;
 }
 
+/** A deal seen by the watcher (the `deal-created` event). */
 export interface DealCreatedNotice {
   dealId: string;
   requester: string;
@@ -27,6 +28,7 @@ export interface DealCreatedNotice {
   transactionHash: string;
 }
 
+/** Options of the sync watcher, with defaults. */
 export interface SyncWatcherInit {
   /** Blocks behind the head before an event is applied (default 1). */
   confirmations?: number;
@@ -40,6 +42,7 @@ export interface SyncWatcherInit {
   chunkSize?: number;
 }
 
+/** The chain sync watcher. */
 export interface SyncWatcher {
   start(): Promise<void>;
   stop(): Promise<void>;

@@ -8,6 +8,7 @@ export interface Clock {
   now(): number;
 }
 
+/** The wall clock. */
 export const systemClock: Clock = { now: () => Date.now() };
 
 export type { Logger };

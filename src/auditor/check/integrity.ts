@@ -16,6 +16,7 @@ export interface IntegrityCheck {
   failures: string[];
 }
 
+/** Result of checkIntegrity: ok when every check holds. */
 export interface IntegrityReport {
   ok: boolean;
   /** The indexed block every chain read was made at. */
@@ -23,6 +24,7 @@ export interface IntegrityReport {
   checks: IntegrityCheck[];
 }
 
+/** Options of checkIntegrity, with defaults. */
 export interface CheckIntegrityOptions {
   /** Re-verify each completed task's evidence (default true). */
   tasks?: boolean;

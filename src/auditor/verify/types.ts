@@ -4,6 +4,7 @@ import type { PolisClient } from "../../sdk/client.js";
 /** Outcome of one evidence step. "skip" = not applicable, or provided by another module. */
 export type EvidenceStatus = "pass" | "fail" | "skip";
 
+/** One step of a task's evidence check. */
 export interface EvidenceStep {
   /** Stable id: task-completed, deal, orders, scheduler-authorization, enclave-signature,
    * attestation, certificate-chain, usage-receipt. */

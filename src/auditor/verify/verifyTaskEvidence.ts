@@ -20,6 +20,7 @@ import type {
   TaskEvidence,
 } from "./types.js";
 
+/** Options of verifyTaskEvidence: where to search and the checks other modules plug in. */
 export interface VerifyTaskEvidenceOptions {
   /** First block to search for the task's events (default: the deployment's start block). */
   fromBlock?: number;
