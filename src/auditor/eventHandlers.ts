@@ -1,5 +1,5 @@
-import { getAddress, toBeHex } from "ethers";
-import { dealHash, toDeal } from "../core/index.js";
+import { getAddress, keccak256, toBeHex } from "ethers";
+import { DEAL_FIELDS } from "../core/index.js";
 import type { ContractName } from "./eventSources.js";
 import type { AuditorStore } from "./store.js";
 
@@ -70,6 +70,19 @@ function subjectsOf(e: IndexedEvent): Set<string> {
 
 function assetOfToken(tokenId: string): string {
   return getAddress(toBeHex(BigInt(tokenId), 20)).toLowerCase();
+}
+
+/** keccak256(abi.encode(deal)) of a deal in JSON form: the struct is all static words. */
+function dealHashOf(d: Record<string, string>): string {
+  let hex = "0x";
+  for (const [name, type] of DEAL_FIELDS) {
+    const v = d[name];
+    hex +=
+      type === "uint256"
+        ? BigInt(v).toString(16).padStart(64, "0")
+        : v.slice(2).toLowerCase().padStart(64, "0");
+  }
+  return keccak256(hex);
 }
 
 function adjust(store: AuditorStore, account: string, dStake: bigint, dLocked: bigint): void {
@@ -291,7 +304,7 @@ const HANDLERS: Record<string, Handler> = {
       workerpoolHash,
       requestHash,
       JSON.stringify(d),
-      dealHash(toDeal(d)),
+      dealHashOf(d),
       e.block,
       e.txHash,
       e.timestamp,

@@ -1,5 +1,6 @@
 import type { EventFragment, Interface, Log, Result } from "ethers";
 import type { PolisClient } from "../sdk/client.js";
+import { fastEventDecoder } from "./eventDecoder.js";
 
 /** Which Polis contract emitted an event. */
 export type ContractName =
@@ -9,51 +10,6 @@ export type ContractName =
 export interface DecodedEvent {
   name: string;
   args: Record<string, unknown>;
-}
-
-const WORD_TYPES = /^(address|bool|bytes32|uint\d*|int\d*|bytes|string)$/;
-
-/** Decodes events made of elementary types (words, bytes, string) by hand: ethers' decoder builds
- * Result objects and checksums every address, about 10x slower. Undefined for other events
- * (tuples, arrays, indexed dynamic values). */
-function staticDecoder(fragment: EventFragment) {
-  const ok = fragment.inputs.every(
-    (i) => WORD_TYPES.test(i.type) && !(i.indexed && (i.type === "bytes" || i.type === "string")),
-  );
-  if (!ok) return undefined;
-  const plan = fragment.inputs.map((i) => ({
-    name: i.name,
-    type: i.type,
-    indexed: i.indexed === true,
-  }));
-  return (topics: readonly string[], data: string): Record<string, unknown> => {
-    const out: Record<string, unknown> = {};
-    let topic = 1;
-    let offset = 2;
-    for (const p of plan) {
-      let word: string;
-      if (p.indexed) word = topics[topic++].slice(2);
-      else {
-        word = data.slice(offset, offset + 64);
-        offset += 64;
-      }
-      if (word.length !== 64) throw new Error("short event data");
-      if (p.type === "bytes" || p.type === "string") {
-        const start = 2 + Number(BigInt("0x" + word)) * 2;
-        const length = Number(BigInt("0x" + data.slice(start, start + 64)));
-        const hex = data.slice(start + 64, start + 64 + length * 2);
-        if (hex.length !== length * 2) throw new Error("short event data");
-        out[p.name] =
-          p.type === "bytes" ? "0x" + hex.toLowerCase() : Buffer.from(hex, "hex").toString("utf8");
-      } else if (p.type === "address") out[p.name] = "0x" + word.slice(24).toLowerCase();
-      else if (p.type === "bool") out[p.name] = BigInt("0x" + word) !== 0n;
-      else if (p.type === "bytes32") out[p.name] = "0x" + word.toLowerCase();
-      else if (p.type.startsWith("uint")) out[p.name] = BigInt("0x" + word).toString();
-      else
-        out[p.name] = BigInt.asIntN(Number(p.type.slice(3) || 256), BigInt("0x" + word)).toString();
-    }
-    return out;
-  };
 }
 
 /** The contracts the auditor replays, by lowercase address. */
@@ -100,7 +56,7 @@ export function eventSourcesOf(client: PolisClient): EventSources {
     const map = new Map<string, { name: string; decode: Decode }>();
     iface.forEachEvent((f) => {
       const decode =
-        staticDecoder(f) ??
+        fastEventDecoder(f) ??
         ((t: readonly string[], data: string) =>
           argsToJson(f, iface.decodeEventLog(f, data, t as string[])));
       map.set(f.topicHash, { name: f.name, decode });
