@@ -44,6 +44,9 @@ export async function startAnvil(port: number): Promise<AnvilChain> {
     ],
     { stdio: "ignore" },
   );
+  // Never leave an orphan chain behind, even when the parent exits without calling stop().
+  const killChild = () => child.kill("SIGTERM");
+  process.once("exit", killChild);
   const url = `http://127.0.0.1:${port}`;
   const provider = new JsonRpcProvider(url, undefined, { cacheTimeout: -1, staticNetwork: true });
   for (let i = 0; i < 100; i++) {
