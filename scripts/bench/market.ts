@@ -4,13 +4,15 @@
  * On an anvil chain in a child process: deploys Polis, registers 20 apps, 20 datasets and 10 pools,
  * seeds 100k signed open orders through the store, then measures
  *  - best-match latency (POST /v1/match/best over HTTP, confirmed by the hub's estimateMatch);
- *  - publish throughput (POST /v1/orders over HTTP with every check on; chain reads cached per block);
+ *  - publish throughput (POST /v1/orders over HTTP with every check on; chain reads cached per block;
+ *    the load generator runs on its own thread);
  *  - indexer replay speed (a full replay of the chain's history into a fresh auditor database).
  * Prints the figures and writes bench/results/market.json.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, request } from "node:http";
 import { tmpdir } from "node:os";
+import { Worker } from "node:worker_threads";
 import { join } from "node:path";
 import { pino } from "pino";
 import {
@@ -175,18 +177,16 @@ try {
   const bodies = fresh.map((f) =>
     JSON.stringify({ kind: ORDER_KIND_NAMES[f.kind], order: orderToJson(f.kind, f.order) }),
   );
-  const publishStatuses: Record<number, number> = {};
-  let next = 0;
-  t = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < bodies.length) {
-        const res = await post(`${market.url}/v1/orders`, bodies[next++]);
-        publishStatuses[res.status] = (publishStatuses[res.status] ?? 0) + 1;
-      }
-    }),
-  );
-  const publishSeconds = (performance.now() - t) / 1000;
+  const { statuses: publishStatuses, seconds: publishSeconds } = await new Promise<{
+    statuses: Record<number, number>;
+    seconds: number;
+  }>((resolve, reject) => {
+    const worker = new Worker(new URL("./market/loadWorker.mjs", import.meta.url), {
+      workerData: { url: `${market.url}/v1/orders`, bodies, concurrency: CONCURRENCY },
+    });
+    worker.once("message", resolve);
+    worker.once("error", reject);
+  });
   const publishPerSec = round(PUBLISHES / publishSeconds, 0);
   log(
     `publish: ${PUBLISHES} orders in ${round(publishSeconds)} s = ${publishPerSec}/s (statuses ${JSON.stringify(publishStatuses)}, concurrency ${CONCURRENCY})`,
