@@ -11,3 +11,4 @@ export * from "./receipt.js";
 export * from "./secretPush.js";
 export * from "./requestParams.js";
 export * from "./measurement.js";
+export * from "./rpcProvider.js";

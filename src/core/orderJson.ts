@@ -1,13 +1,32 @@
 import { getAddress, isHexString } from "ethers";
 import { UserError } from "./errors/index.js";
 import { ORDER_KIND_NAMES, ORDER_TYPES, OrderKind } from "./orders.js";
-import type { OrderByKind } from "./orders.js";
+import type { AnyOrder, OrderByKind } from "./orders.js";
+
+/** An order as JSON: the src/core field names, bigints as decimal strings. */
+export type OrderJson = Record<string, string>;
+
+/** Largest `params` string accepted in a request order (bytes of UTF-8). */
+export const MAX_PARAMS_BYTES = 4096;
+/** Largest signature accepted (ERC-1271 wallets may use long ones). */
+export const MAX_SIGNATURE_BYTES = 2048;
+
+const UINT256_MAX = (1n << 256n) - 1n;
+
+/** Checksummed forms of recently seen addresses (checksumming costs a keccak each time). */
+const checksums = new Map<string, string>();
+function checksum(lower: string): string {
+  let v = checksums.get(lower);
+  if (v === undefined) {
+    v = getAddress(lower);
+    if (checksums.size >= 10_000) checksums.clear();
+    checksums.set(lower, v);
+  }
+  return v;
+}
 
 /** The lower-case names of the order kinds, as used in files, URLs and the CLI. */
 export type OrderKindName = "app" | "dataset" | "workerpool" | "request";
-
-/** JSON form of an order: every field a string (bigints as decimal strings). */
-export type OrderJson = Record<string, string>;
 
 /**
  * A signed (or unsigned) order as stored in a file and exchanged with the market:
@@ -23,17 +42,17 @@ export interface OrderDocument<K extends OrderKind = OrderKind> {
 }
 
 /**
- * Parses an order kind name ("app", "dataset", "workerpool", "request").
+ * Order kind from its name ("app", "dataset", "workerpool", "request"; any case).
  * @throws UserError for any other value.
  */
-export function orderKindFromName(name: string): OrderKind {
-  const entry = Object.entries(ORDER_KIND_NAMES).find(([, n]) => n === name.toLowerCase());
-  if (!entry) {
-    throw new UserError(`Unknown order kind "${name}".`, {
-      hint: "Use one of: app, dataset, workerpool, request.",
-    });
+export function orderKindFromName(name: unknown): OrderKind {
+  const wanted = typeof name === "string" ? name.toLowerCase() : name;
+  for (const [kind, n] of Object.entries(ORDER_KIND_NAMES)) {
+    if (n === wanted) return Number(kind) as OrderKind;
   }
-  return Number(entry[0]) as OrderKind;
+  throw new UserError(`Unknown order kind ${JSON.stringify(name)}.`, {
+    hint: 'Use one of "app", "dataset", "workerpool", "request".',
+  });
 }
 
 /** The name of an order kind ("app", ...). */
@@ -41,35 +60,49 @@ export function orderKindName(kind: OrderKind): OrderKindName {
   return ORDER_KIND_NAMES[kind] as OrderKindName;
 }
 
-/** JSON-safe form of an order: bigints become decimal strings, the signature is kept. */
+/** JSON form of an order (bigints as decimal strings). */
 export function orderToJson<K extends OrderKind>(kind: K, order: OrderByKind[K]): OrderJson {
   const out: OrderJson = {};
-  for (const { name } of fieldsOf(kind)) {
-    out[name] = String((order as unknown as Record<string, unknown>)[name]);
+  for (const f of fieldsOf(kind)) {
+    const v = (order as unknown as Record<string, unknown>)[f.name];
+    out[f.name] = typeof v === "bigint" ? v.toString() : String(v);
   }
-  out.signature = order.signature ?? "0x";
+  out.signature = (order as AnyOrder).signature ?? "0x";
   return out;
 }
 
 /**
- * Validates and converts the JSON form of an order (decimal strings or numbers for integers).
- * Addresses are checksummed; a missing signature becomes "0x" (unsigned).
- * @throws UserError naming the first invalid field.
+ * Parses and strictly validates an order from JSON: every signed field present with the right
+ * type, no unknown field; a missing signature means "0x" (unsigned, or presigned on-chain).
+ * Addresses are returned checksummed, hex lowercased.
+ * @throws UserError (name "UserError") listing the offending fields.
  */
-export function orderFromJson<K extends OrderKind>(kind: K, json: unknown): OrderByKind[K] {
-  if (json === null || typeof json !== "object" || Array.isArray(json)) {
-    throw new UserError(`A ${orderKindName(kind)} order must be a JSON object.`);
+export function orderFromJson<K extends OrderKind>(kind: K, value: unknown): OrderByKind[K] {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) {
+    throw new UserError(`The ${ORDER_KIND_NAMES[kind]} order must be a JSON object.`);
   }
-  const source = json as Record<string, unknown>;
+  const input = value as Record<string, unknown>;
+  const fields = fieldsOf(kind);
+  const known = new Set([...fields.map((f) => f.name), "signature"]);
+  const problems: string[] = [];
+  for (const key of Object.keys(input))
+    if (!known.has(key)) problems.push(`unknown field "${key}"`);
   const out: Record<string, unknown> = {};
-  for (const { name, type } of fieldsOf(kind)) {
-    out[name] = parseField(kind, name, type, source[name]);
+  for (const f of [...fields, { name: "signature", type: "signature" }]) {
+    const raw = f.name === "signature" ? (input.signature ?? "0x") : input[f.name];
+    if (raw === undefined) {
+      problems.push(`missing field "${f.name}"`);
+      continue;
+    }
+    const parsed = parseField(f.type, raw);
+    if (parsed === undefined) problems.push(`field "${f.name}" is not a valid ${f.type}`);
+    else out[f.name] = parsed;
   }
-  const signature = source.signature ?? "0x";
-  if (typeof signature !== "string" || !isHexString(signature)) {
-    throw invalid(kind, "signature", "a 0x-prefixed hex string");
+  if (problems.length > 0) {
+    throw new UserError(`Invalid ${ORDER_KIND_NAMES[kind]} order: ${problems.join("; ")}.`, {
+      details: problems.join("\n"),
+    });
   }
-  out.signature = signature.toLowerCase();
   return out as unknown as OrderByKind[K];
 }
 
@@ -110,38 +143,34 @@ function fieldsOf(kind: OrderKind) {
   return Object.values(ORDER_TYPES[kind])[0];
 }
 
-function parseField(kind: OrderKind, name: string, type: string, value: unknown): unknown {
-  if (value === undefined || value === null) throw invalid(kind, name, "present");
+function parseField(type: string, raw: unknown): unknown {
   switch (type) {
     case "address":
-      if (typeof value !== "string") throw invalid(kind, name, "an address");
-      try {
-        return getAddress(value);
-      } catch {
-        throw invalid(kind, name, "an address");
-      }
+      if (typeof raw !== "string" || !/^0x[0-9a-fA-F]{40}$/.test(raw)) return undefined;
+      return checksum(raw.toLowerCase());
     case "uint256": {
-      if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0)
-        return BigInt(value);
-      if (typeof value === "string" && /^[0-9]{1,78}$/.test(value)) {
-        const n = BigInt(value);
-        if (n < 2n ** 256n) return n;
-      }
-      throw invalid(kind, name, "a non-negative integer (decimal string)");
+      let v: bigint;
+      if (typeof raw === "string" && /^(0|[1-9][0-9]{0,77})$/.test(raw)) v = BigInt(raw);
+      else if (typeof raw === "number" && Number.isSafeInteger(raw) && raw >= 0) v = BigInt(raw);
+      else return undefined;
+      return v <= UINT256_MAX ? v : undefined;
     }
     case "bytes32":
-      if (typeof value !== "string" || !isHexString(value, 32)) {
-        throw invalid(kind, name, "32 bytes of 0x-prefixed hex");
-      }
-      return value.toLowerCase();
+      return typeof raw === "string" && /^0x[0-9a-fA-F]{64}$/.test(raw)
+        ? raw.toLowerCase()
+        : undefined;
     case "string":
-      if (typeof value !== "string") throw invalid(kind, name, "a string");
-      return value;
+      return typeof raw === "string" && Buffer.byteLength(raw, "utf8") <= MAX_PARAMS_BYTES
+        ? raw
+        : undefined;
+    case "signature":
+      return typeof raw === "string" &&
+        isHexString(raw) &&
+        raw.length % 2 === 0 &&
+        (raw.length - 2) / 2 <= MAX_SIGNATURE_BYTES
+        ? raw.toLowerCase()
+        : undefined;
     default:
-      throw invalid(kind, name, `of type ${type}`);
+      return undefined;
   }
-}
-
-function invalid(kind: OrderKind, field: string, expected: string): UserError {
-  return new UserError(`Invalid ${orderKindName(kind)} order: "${field}" must be ${expected}.`);
 }

@@ -1,2 +1,3 @@
 export * from "./base.js";
 export * from "./contract.js";
+export * from "./http.js";

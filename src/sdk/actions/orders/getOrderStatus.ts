@@ -50,7 +50,8 @@ export async function getOrderStatus<K extends OrderKind>(
     chainTime(client),
   ]);
   // Presigns are per signer: only the current owner's presign counts.
-  const presigned = owner !== ZeroAddress && (await read(() => client.hub.isPresigned(hash, owner)));
+  const presigned =
+    owner !== ZeroAddress && (await read(() => client.hub.isPresigned(hash, owner)));
   const signatureValid =
     owner !== ZeroAddress &&
     (order.signature === "0x"

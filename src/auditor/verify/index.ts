@@ -1,0 +1,3 @@
+export * from "./types.js";
+export * from "./verifyTaskEvidence.js";
+export { checkDealOrders } from "./orderEvidence.js";
