@@ -1,6 +1,7 @@
+import { KeepAliveJsonRpcProvider } from "../core/rpcProvider.js";
 import { readFileSync, writeFileSync, renameSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { JsonRpcProvider, Wallet } from "ethers";
+import { Wallet } from "ethers";
 import pino, { type Logger } from "pino";
 import { createClient, type PolisClient } from "../sdk/client.js";
 
@@ -45,7 +46,7 @@ export async function rpcClient(
   privateKey: string,
   deploymentsDir: string,
 ): Promise<PolisClient> {
-  const provider = new JsonRpcProvider(rpc, undefined, { cacheTimeout: -1, pollingInterval: 250 });
+  const provider = new KeepAliveJsonRpcProvider(rpc, { pollingInterval: 250 });
   return createClient({ signer: new Wallet(privateKey, provider), deploymentsDir });
 }
 

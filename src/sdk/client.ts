@@ -1,4 +1,3 @@
-import { JsonRpcProvider } from "ethers";
 import type { Provider, Signer, TypedDataDomain } from "ethers";
 import {
   AppRegistry__factory,
@@ -17,6 +16,7 @@ import type {
   WorkerpoolRegistry,
 } from "../../types/index.js";
 import { hubDomain, taskDomain } from "../core/domain.js";
+import { KeepAliveJsonRpcProvider } from "../core/rpcProvider.js";
 import { loadDeployment, type Deployment } from "./deploy/deployment.js";
 
 /** Everything an SDK action needs: a provider, an optional signer, and the bound contracts. */
@@ -55,9 +55,7 @@ export async function createClient(params: CreateClientParameters): Promise<Poli
   const provider =
     params.provider ??
     params.signer?.provider ??
-    (params.rpcUrl
-      ? new JsonRpcProvider(params.rpcUrl, undefined, { cacheTimeout: -1, staticNetwork: true })
-      : undefined);
+    (params.rpcUrl ? new KeepAliveJsonRpcProvider(params.rpcUrl) : undefined);
   if (!provider) throw new Error("createClient needs a provider, a signer with one, or an rpcUrl");
   const chainId = (await provider.getNetwork()).chainId;
   const deployment = params.deployment ?? (await loadDeployment(chainId, params.deploymentsDir));
