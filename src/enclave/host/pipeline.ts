@@ -86,7 +86,7 @@ export async function runPipeline(
     await mkdir(outDir, { mode: 0o700 });
 
     // Per-task enclave identity.
-    const enclave = Wallet.createRandom();
+    const enclave = new Wallet(hexlify(randomBytes(32)));
     const encryption = generateX25519KeyPair();
     const t1 = performance.now();
 
