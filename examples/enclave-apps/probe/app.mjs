@@ -34,7 +34,10 @@ await attempt(
         resolve("connected");
       });
       s.once("error", reject);
-      setTimeout(() => reject(Object.assign(new Error("timeout"), { code: "TIMEOUT" })), 2000);
+      setTimeout(
+        () => reject(Object.assign(new Error("timeout"), { code: "TIMEOUT" })),
+        2000,
+      ).unref();
     }),
 );
 fs.writeFileSync(join(outDir, "probe.json"), JSON.stringify(report));
