@@ -17,15 +17,13 @@ export function errorHandler(logger: Logger) {
     }
     const e = err as { type?: string; status?: number };
     if (e?.type === "entity.too.large") {
-      res
-        .status(413)
-        .json({
-          error: {
-            name: "RequestInvalid",
-            reason: "BodyTooLarge",
-            message: "The body is too large.",
-          },
-        });
+      res.status(413).json({
+        error: {
+          name: "RequestInvalid",
+          reason: "BodyTooLarge",
+          message: "The body is too large.",
+        },
+      });
       return;
     }
     if (
@@ -33,27 +31,23 @@ export function errorHandler(logger: Logger) {
       e?.type === "encoding.unsupported" ||
       e?.status === 400
     ) {
-      res
-        .status(400)
-        .json({
-          error: {
-            name: "RequestInvalid",
-            reason: "RequestMalformed",
-            message: "The body is not valid JSON.",
-          },
-        });
+      res.status(400).json({
+        error: {
+          name: "RequestInvalid",
+          reason: "RequestMalformed",
+          message: "The body is not valid JSON.",
+        },
+      });
       return;
     }
     if (e?.status === 415 || e?.type === "charset.unsupported") {
-      res
-        .status(415)
-        .json({
-          error: {
-            name: "RequestInvalid",
-            reason: "UnsupportedMediaType",
-            message: "Send application/json.",
-          },
-        });
+      res.status(415).json({
+        error: {
+          name: "RequestInvalid",
+          reason: "UnsupportedMediaType",
+          message: "Send application/json.",
+        },
+      });
       return;
     }
     logger.error({ err, path: req.path }, "unhandled error");

@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync, randomBytes, X509Certificate } from "node:crypto";
-import forge from "node-forge";
+import { forge } from "./forge.js";
 
 /** An RSA key pair in PEM (PKCS#8 private key, SPKI public key). */
 export interface RsaKeyPair {
@@ -46,8 +46,8 @@ export function generateRsaKeyPair(): RsaKeyPair {
  * certificates get cA false and digitalSignature only. Serial numbers are 16 random bytes.
  */
 export function issueCertificate(p: IssueCertificateParameters): string {
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(p.publicKeyPem);
+  const cert = forge().pki.createCertificate();
+  cert.publicKey = forge().pki.publicKeyFromPem(p.publicKeyPem);
   const serial = randomBytes(16);
   serial[0] &= 0x7f; // positive INTEGER
   serial[0] |= 0x10; // no leading zero byte, so every tool prints the same hex
@@ -61,7 +61,7 @@ export function issueCertificate(p: IssueCertificateParameters): string {
   cert.setSubject(subject);
   let signingKeyPem: string;
   if (p.issuer) {
-    const issuerCert = forge.pki.certificateFromPem(p.issuer.certPem);
+    const issuerCert = forge().pki.certificateFromPem(p.issuer.certPem);
     cert.setIssuer(issuerCert.subject.attributes);
     signingKeyPem = p.issuer.privateKeyPem;
   } else {
@@ -85,8 +85,8 @@ export function issueCertificate(p: IssueCertificateParameters): string {
       : { name: "keyUsage", digitalSignature: true, critical: true },
     { name: "subjectKeyIdentifier" },
   ]);
-  cert.sign(forge.pki.privateKeyFromPem(signingKeyPem), forge.md.sha256.create());
-  return forge.pki.certificateToPem(cert).replace(/\r\n/g, "\n");
+  cert.sign(forge().pki.privateKeyFromPem(signingKeyPem), forge().md.sha256.create());
+  return forge().pki.certificateToPem(cert).replace(/\r\n/g, "\n");
 }
 
 /** sha256 fingerprint of a certificate's DER, lowercase hex without separators. */

@@ -1,5 +1,5 @@
 import { createHash, X509Certificate, type KeyObject } from "node:crypto";
-import forge from "node-forge";
+import { forge } from "./forge.js";
 import { AttestationError } from "../errors.js";
 import { certificateFingerprint, normalizeSerial } from "./certificates.js";
 
@@ -65,13 +65,13 @@ export function verifyChainStructure(certChain: string[], root: X509Certificate)
   // node-forge cross-check of the same chain (its own ASN.1 parser and RSA implementation).
   let forgeOk = false;
   try {
-    const store = forge.pki.createCaStore([root.toString()]);
+    const store = forge().pki.createCaStore([root.toString()]);
     forgeOk =
-      forge.pki.verifyCertificateChain(
+      forge().pki.verifyCertificateChain(
         store,
         [
-          forge.pki.certificateFromPem(leaf.toString()),
-          forge.pki.certificateFromPem(ca.toString()),
+          forge().pki.certificateFromPem(leaf.toString()),
+          forge().pki.certificateFromPem(ca.toString()),
         ],
         // Dates are checked by the verifier on every use.
         { validityCheckDate: null },
@@ -103,7 +103,7 @@ export function verifyChainStructure(certChain: string[], root: X509Certificate)
 /** keyUsage: CAs must allow keyCertSign, the platform key digitalSignature and no cert signing. */
 function checkKeyUsage(leaf: X509Certificate, ca: X509Certificate, root: X509Certificate): void {
   const usage = (c: X509Certificate) =>
-    forge.pki.certificateFromPem(c.toString()).getExtension("keyUsage") as
+    forge().pki.certificateFromPem(c.toString()).getExtension("keyUsage") as
       { keyCertSign?: boolean; digitalSignature?: boolean } | undefined;
   const l = usage(leaf);
   if (!l?.digitalSignature || l.keyCertSign)
