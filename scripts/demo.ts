@@ -77,9 +77,7 @@ await (await c.workerpoolRegistry.connect(provider).createWorkerpool(poolParams)
 step(3, "Funding the researcher and the pool owner from the faucet");
 for (const who of [researcher, provider]) {
   await (await c.token.faucet(who.address, 100n * ONE)).wait();
-  await (
-    await c.token.connect(who)["transferAndCall(address,uint256)"](deployment.hub, 100n * ONE)
-  ).wait();
+  await (await c.token.connect(who)["transferAndCall(address,uint256)"](deployment.hub, 100n * ONE)).wait();
 }
 
 step(4, "Signing the four orders");
