@@ -30,6 +30,7 @@ export interface SmsConfig {
  * SMS_PLATFORM_CAS and SMS_CRL_FILES (comma lists), SMS_CRL_RELOAD_SECONDS (60), SMS_HOST
  * (127.0.0.1), SMS_PORT (13300), SMS_ALLOW_OUTDATED_TCB (0), SMS_MIN_SECURITY_VERSION (0),
  * SMS_REQUIRE_NETWORK_ISOLATION (0), SMS_BLOCK_TTL_MS (500), SMS_BODY_LIMIT (65536),
+ * SMS_NONCE_TTL_SECONDS (120), SMS_CHALLENGE_TTL_SECONDS (300),
  * SMS_RATE_LIMIT_SCALE (1; 0 disables rate limiting), SMS_TRUST_PROXY, LOG_LEVEL (info).
  */
 export function readSmsConfig(env: NodeJS.ProcessEnv = process.env): SmsConfig {
@@ -78,6 +79,8 @@ export function readSmsConfig(env: NodeJS.ProcessEnv = process.env): SmsConfig {
         requireNetworkIsolation: flag(env.SMS_REQUIRE_NETWORK_ISOLATION),
       },
       bodyLimitBytes: Number(env.SMS_BODY_LIMIT ?? "65536"),
+      nonceTtlSeconds: Number(env.SMS_NONCE_TTL_SECONDS ?? "120"),
+      challengeTtlSeconds: Number(env.SMS_CHALLENGE_TTL_SECONDS ?? "300"),
       rateLimits,
       trustProxy: env.SMS_TRUST_PROXY,
     },

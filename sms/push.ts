@@ -91,13 +91,13 @@ export function createPushService(deps: PushServiceDeps): PushService {
       throw new SmsUnavailable("AuditUnavailable", "The audit log cannot be written.", { cause });
     }
   };
-  const denied = (
+  const denied = async (
     reason: PushFailure,
     message: string,
     address: Partial<SecretAddress>,
     signer?: string,
-  ): never => {
-    store.transaction(() =>
+  ): Promise<never> => {
+    await store.commit(() =>
       audit({
         action: "push",
         outcome: "denied",
@@ -209,7 +209,7 @@ export function createPushService(deps: PushServiceDeps): PushService {
 
       let version: number;
       try {
-        version = store.transaction(() => {
+        version = await store.commit(() => {
           if (!store.tokens.markUsed("push", b.challengeId as string))
             throw new PushDenied("ChallengeReused", "The challenge was already used.");
           const v = store.secrets.put(a.kind, a.target, a.name, value, signer);
@@ -223,7 +223,10 @@ export function createPushService(deps: PushServiceDeps): PushService {
         });
       } catch (e) {
         if (e instanceof PushDenied) return denied(e.reason, e.shortMessage, a, signer);
-        throw e;
+        if (e instanceof SmsUnavailable) throw e;
+        throw new SmsUnavailable("AuditUnavailable", "The secret could not be stored durably.", {
+          cause: e,
+        });
       }
       metrics.pushes.inc({ outcome: "granted", reason: "Stored", kind: a.kind });
       logger.info({ kind: a.kind, target: a.target, version }, "secret stored");

@@ -1,15 +1,7 @@
-import {
-  SigningKey,
-  TypedDataEncoder,
-  ZeroAddress,
-  ZeroHash,
-  computeAddress,
-  getBytes,
-} from "ethers";
+import { SigningKey, ZeroAddress, ZeroHash, computeAddress, getBytes } from "ethers";
 import type { Logger } from "pino";
 import { canonicalBytes } from "../src/core/canonical.js";
 import { sealEnvelope } from "../src/core/crypto/x25519.js";
-import { ATTESTATION_STATEMENT_TYPES } from "../src/core/results.js";
 import {
   requestedSecretNames,
   type ReleasedSecrets,
@@ -70,8 +62,8 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
   });
 
   /** Audits a denial (burning an authentic nonce) in its own transaction, then rethrows it. */
-  const denied = (e: ReleaseDenied, request: SessionRequest | undefined): never => {
-    store.transaction(() => {
+  const denied = async (e: ReleaseDenied, request: SessionRequest | undefined): Promise<never> => {
+    await store.commit(() => {
       if (request && deps.tokens.check("session", "", request.nonce) !== "invalid")
         deps.tokens.markUsed("session", request.nonce);
       audit({
@@ -86,8 +78,8 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
     throw e;
   };
 
-  const commit = (a: ApprovedRelease): ReleasedSecrets =>
-    store.transaction(() => {
+  const commit = (a: ApprovedRelease): Promise<ReleasedSecrets> =>
+    store.commit(() => {
       const { request, deal } = a;
       if (!deps.tokens.markUsed("session", request.nonce))
         throw new ReleaseDenied("NonceReused", "The nonce was already used.");
@@ -116,9 +108,13 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
       try {
         request = parseSessionRequest(body);
         approved = await checkRelease(request, deps);
-        secrets = commit(approved);
+        secrets = await commit(approved);
       } catch (e) {
         if (e instanceof ReleaseDenied) return denied(e, request);
+        if (isAuditFailure(e))
+          e = new SmsUnavailable("AuditUnavailable", "The audit log cannot be written.", {
+            cause: e,
+          });
         if (e instanceof SmsUnavailable) {
           metrics.releases.inc({ outcome: "failed", reason: e.reason });
           logger.error({ reason: e.reason, err: e.cause }, "release failed");
@@ -126,7 +122,7 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
         }
         // Chain or other infrastructure failure: record it, release nothing.
         try {
-          store.transaction(() =>
+          await store.commit(() =>
             audit({
               action: "release",
               outcome: "failed",
@@ -150,10 +146,10 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
         getBytes(request.taskId),
       );
       const statement = { taskId: request.taskId, enclave: q.enclave, mrenclave: q.mrenclave };
-      const digest = TypedDataEncoder.hash(
-        deps.chain.taskDomain,
-        ATTESTATION_STATEMENT_TYPES,
-        statement,
+      const digest = deps.hashes.attestationStatement(
+        statement.taskId,
+        statement.enclave,
+        statement.mrenclave,
       );
       metrics.releases.inc({ outcome: "granted", reason: "Released" });
       return {
@@ -199,4 +195,9 @@ function readSecrets(
       throw new ReleaseDenied("SecretCorrupt", "A stored secret does not authenticate.");
     throw e;
   }
+}
+
+/** A database error raised while writing (the audit row's transaction could not be made durable). */
+function isAuditFailure(e: unknown): boolean {
+  return e instanceof Error && (e as { code?: string }).code === "ERR_SQLITE_ERROR";
 }

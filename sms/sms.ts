@@ -11,6 +11,8 @@ import { createSmsMetrics, type SmsMetrics } from "./metrics.js";
 import type { ReleasePolicyOptions } from "./policy/releasePolicy.js";
 import { createPushService } from "./push.js";
 import { createReleaseService } from "./release.js";
+import { createSignerCache, loadSignerCurve } from "./policy/signerCache.js";
+import { createTaskTypedHashes } from "./policy/typedHashes.js";
 import { operationRoutes } from "./routes/operations.js";
 import { secretRoutes } from "./routes/secrets.js";
 import { sessionRoutes } from "./routes/sessions.js";
@@ -95,6 +97,8 @@ export function createSms(components: SmsComponents, init: SmsInit = {}): Sms {
     attestation,
     tokens: store.tokens,
     options: init.policy ?? {},
+    signers: createSignerCache(),
+    hashes: createTaskTypedHashes(chain.taskDomain),
     verifierKey: components.verifierKey,
     metrics,
     logger: log,
@@ -136,16 +140,15 @@ export function createSms(components: SmsComponents, init: SmsInit = {}): Sms {
         const { token, expiresAt } = store.tokens.issue("session", "", init.nonceTtlSeconds ?? 120);
         return { nonce: token, expiresAt };
       },
-      auditRejectedBody: (reason) => {
-        try {
-          store.transaction(() =>
+      auditRejectedBody: (reason) =>
+        store
+          .commit(() =>
             store.audit.append({ action: "release", outcome: "denied", reason, subject: {} }),
-          );
-          metrics.releases.inc({ outcome: "denied", reason });
-        } catch (err) {
-          log.error({ err }, "audit write failed");
-        }
-      },
+          )
+          .then(
+            () => metrics.releases.inc({ outcome: "denied", reason }),
+            (err: unknown) => log.error({ err }, "audit write failed"),
+          ),
       limits: limiters,
       bodyLimit,
     }),
@@ -180,6 +183,9 @@ export function createSms(components: SmsComponents, init: SmsInit = {}): Sms {
     },
     async start() {
       if (server) throw new Error("SMS already started");
+      const fastSignatures = await loadSignerCurve();
+      if (!fastSignatures)
+        log.warn("@noble/curves not found: signatures are checked by recovery only");
       const host = init.host ?? "127.0.0.1";
       const s = app.listen(init.port ?? 13300, host);
       server = s;
@@ -211,9 +217,11 @@ export function createSms(components: SmsComponents, init: SmsInit = {}): Sms {
       for (const l of Object.values(limiters)) l.stop();
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => s.closeAllConnections(), init.shutdownGraceMs ?? 5_000);
-        force.unref();
+        // Connections that finish their request while we wait are closed as soon as they idle.
+        const idle = setInterval(() => s.closeIdleConnections(), 50);
         s.close(() => {
           clearTimeout(force);
+          clearInterval(idle);
           resolve();
         });
         s.closeIdleConnections();

@@ -7,7 +7,9 @@ import type { AttestationVerifier, VerifiedQuote } from "../../src/enclave/attes
 import type { SmsChain } from "../chain/chainReader.js";
 import { ReleaseDenied } from "../errors.js";
 import type { TokenStore } from "../store/tokens.js";
-import { recoverAuthorizationSigner, recoverMessageSigner, sameAddress } from "./signatures.js";
+import { getBytes, hashMessage } from "ethers";
+import type { SignerCache } from "./signerCache.js";
+import type { TaskTypedHashes } from "./typedHashes.js";
 
 /** Knobs of the release policy. Secure by default. */
 export interface ReleasePolicyOptions {
@@ -24,6 +26,10 @@ export interface ReleasePolicyContext {
   attestation: AttestationVerifier;
   tokens: TokenStore;
   options: ReleasePolicyOptions;
+  /** secp256k1 signature checks (cached public keys for known signers). */
+  signers: SignerCache;
+  /** EIP-712 digests under the task manager domain. */
+  hashes: TaskTypedHashes;
 }
 
 /** What a request that passed every check releases against. */
@@ -76,8 +82,8 @@ export async function checkRelease(
     deny("NetworkIsolationRequired", "This SMS requires apps to run without network.");
 
   // 3. The worker signed this very request.
-  const signer = recoverMessageSigner(sessionRequestDigest(request), request.workerSignature);
-  if (!sameAddress(signer, request.worker))
+  const requestHash = hashMessage(getBytes(sessionRequestDigest(request)));
+  if (!ctx.signers.isSignedBy(requestHash, request.workerSignature, request.worker))
     deny("WorkerSignatureInvalid", "The request is not signed by the worker.");
 
   // 4. The deal and the task.
@@ -94,12 +100,8 @@ export async function checkRelease(
   if (!isTee(deal.tag)) deny("DealNotTee", "The deal is not a TEE deal.");
   if (q.mrenclave !== deal.mrenclave.toLowerCase())
     deny("MeasurementMismatch", "The enclave does not run the deal's app measurement.");
-  const authority = recoverAuthorizationSigner(
-    ctx.chain.taskDomain,
-    { worker: request.worker, taskId: request.taskId, enclave: q.enclave },
-    request.authorization,
-  );
-  if (!sameAddress(authority, deal.scheduler))
+  const authorization = ctx.hashes.workerAuthorization(request.worker, request.taskId, q.enclave);
+  if (!ctx.signers.isSignedBy(authorization, request.authorization, deal.scheduler))
     deny(
       "WorkerAuthorizationInvalid",
       "The deal's scheduler did not authorize this worker and enclave.",

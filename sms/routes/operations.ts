@@ -26,14 +26,14 @@ export function operationRoutes(p: {
   router.post("/v1/noop", p.limits.noop, body, (_req, res) => {
     res.json({ ok: true });
   });
-  router.post("/v1/crls", p.limits.crls, body, (req: Request, res: Response) => {
+  router.post("/v1/crls", p.limits.crls, body, async (req: Request, res: Response) => {
     const { crl, issuerCert } = (req.body ?? {}) as { crl?: unknown; issuerCert?: unknown };
     try {
       const installed = p.attestation.updateCrl(
         crl,
         typeof issuerCert === "string" ? issuerCert : undefined,
       );
-      p.store.transaction(() =>
+      await p.store.commit(() =>
         p.store.audit.append({
           action: "crl",
           outcome: installed ? "granted" : "denied",

@@ -9,7 +9,7 @@ import type { RequestHandler } from "express";
 export function sessionRoutes(p: {
   release: ReleaseService;
   issueNonce: () => { nonce: string; expiresAt: number };
-  auditRejectedBody: (reason: string) => void;
+  auditRejectedBody: (reason: string) => Promise<void>;
   limits: { nonces: RequestHandler; sessions: RequestHandler };
   bodyLimit: number;
 }): Router {
@@ -24,9 +24,9 @@ export function sessionRoutes(p: {
     async (req: Request, res: Response) => {
       res.json(await p.release.release(req.body));
     },
-    (err: { type?: string }, _req: Request, _res: Response, next: NextFunction) => {
-      if (err?.type === "entity.too.large") p.auditRejectedBody("BodyTooLarge");
-      else if (err?.type === "entity.parse.failed") p.auditRejectedBody("RequestMalformed");
+    async (err: { type?: string }, _req: Request, _res: Response, next: NextFunction) => {
+      if (err?.type === "entity.too.large") await p.auditRejectedBody("BodyTooLarge");
+      else if (err?.type === "entity.parse.failed") await p.auditRejectedBody("RequestMalformed");
       next(err);
     },
   );

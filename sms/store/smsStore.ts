@@ -1,6 +1,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { createAuditLog, type AuditLog } from "../audit/auditLog.js";
 import { openSmsDatabase, transaction } from "./database.js";
+import { createGroupCommitter } from "./groupCommit.js";
 import { createGrantUsageStore, type GrantUsageStore } from "./grantUsage.js";
 import { deriveKey, loadOrCreateMasterKey } from "./masterKey.js";
 import { createSecretStore, type SecretStore } from "./secretStore.js";
@@ -13,7 +14,12 @@ export interface SmsStore {
   tokens: TokenStore;
   grants: GrantUsageStore;
   audit: AuditLog;
-  /** Runs `fn` atomically (BEGIN IMMEDIATE ... COMMIT, rollback on throw). */
+  /**
+   * Runs `fn` atomically and resolves once it is durable (group commit: concurrent requests share
+   * one fsync). A throw rolls back `fn` alone and rejects.
+   */
+  commit<T>(fn: () => T): Promise<T>;
+  /** Synchronous transaction, for tools; never while the server is writing. */
   transaction<T>(fn: () => T): T;
   close(): void;
 }
@@ -32,12 +38,14 @@ export async function openSmsStore(p: OpenSmsStoreParameters): Promise<SmsStore>
   const clock = p.clock ?? Date.now;
   const master = await loadOrCreateMasterKey(p.masterKeyPath);
   const db = openSmsDatabase(p.dbPath);
+  const group = createGroupCommitter(db);
   return {
     db,
     secrets: createSecretStore(db, deriveKey(master, "secrets/v1"), clock),
     tokens: createTokenStore(db, deriveKey(master, "tokens/v1"), clock),
     grants: createGrantUsageStore(db, clock),
     audit: createAuditLog(db, clock),
+    commit: (fn) => group.run(fn),
     transaction: (fn) => transaction(db, fn),
     close: () => {
       if (db.isOpen) db.close();

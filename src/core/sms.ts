@@ -1,4 +1,4 @@
-import { keccak256 } from "ethers";
+import { createHash } from "node:crypto";
 import type { TypedDataDomain, TypedDataField } from "ethers";
 import { canonicalBytes } from "./canonical.js";
 
@@ -106,12 +106,15 @@ export interface SessionResponse {
   verifier: string;
 }
 
-/** keccak256(canonical JSON of the request without `workerSignature`): what the worker signs. */
+/**
+ * sha256(canonical JSON of the request without `workerSignature`), 0x-hex: the 32 bytes the worker
+ * signs with EIP-191 (`signMessage(bytes32)`). sha256, not keccak256: the request carries a ~4 KB
+ * quote and the SMS hashes one per release.
+ */
 export function sessionRequestDigest(request: UnsignedSessionRequest): string {
   const { taskId, dealId, taskIndex, worker, nonce, quote, authorization } = request;
-  return keccak256(
-    canonicalBytes({ taskId, dealId, taskIndex, worker, nonce, quote, authorization }),
-  );
+  const bytes = canonicalBytes({ taskId, dealId, taskIndex, worker, nonce, quote, authorization });
+  return "0x" + createHash("sha256").update(bytes).digest("hex");
 }
 
 /** Record id of a secret: `<kind>/<target lowercase>[/<name>]` (also its AES-GCM AAD at rest). */
