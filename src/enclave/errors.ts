@@ -47,7 +47,8 @@ export type EnclaveFailure =
   | "OutputInvalid"
   | "HostCrashed"
   | "HostStopped"
-  | "HostInternal";
+  | "HostInternal"
+  | "WorkerHookFailed";
 
 /** The enclave runtime could not complete a task. No secret or enclave key is ever attached. */
 export class EnclaveError extends BaseError {

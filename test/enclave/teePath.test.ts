@@ -223,6 +223,54 @@ describe("TEE path (dataset owner -> SMS -> enclave -> chain -> beneficiary)", f
       .catch((x: unknown) => x);
     expect((e as EnclaveError).reason).to.equal("BeneficiaryKeyMissing");
   });
+  it("runs tasks of one deal concurrently, each with its own enclave key", async () => {
+    await provision();
+    const { dealId, deal } = await matchTeeDeal(m, 3n);
+    const authorize = (index: bigint) =>
+      workerHooks(m.f.actors.worker1, (enclave) =>
+        signWorkerAuthorization(m.f.actors.poolOwner, m.f.taskDomain, {
+          worker: m.f.actors.worker1.address,
+          taskId: computeTaskId(dealId, index),
+          enclave,
+        }),
+      );
+    const outs = await Promise.all(
+      [0n, 1n, 2n].map((i) => host.runTask(specFor(dealId, deal, m.datasetPath, i), authorize(i))),
+    );
+    expect(new Set(outs.map((o) => o.enclave)).size).to.equal(3);
+    expect(new Set(outs.map((o) => o.taskId)).size).to.equal(3);
+    for (const out of outs)
+      expect(verifyReceiptSignature(out.receipt, out.receiptSignature)).to.equal(true);
+  });
+
+  it("fails the task when the worker cannot get a scheduler authorization", async () => {
+    await provision();
+    const { dealId, deal } = await matchTeeDeal(m);
+    const e = await host
+      .runTask(
+        specFor(dealId, deal, m.datasetPath),
+        workerHooks(m.f.actors.worker1, () => Promise.reject(new Error("scheduler unreachable"))),
+      )
+      .catch((x: unknown) => x);
+    expect((e as EnclaveError).reason).to.equal("WorkerHookFailed");
+    expect((e as EnclaveError).shortMessage).to.include("scheduler unreachable");
+  });
+
+  it("fails running tasks with HostCrashed when the host process dies, and starts again", async () => {
+    await provision();
+    const { dealId, deal } = await matchTeeDeal(m);
+    lastTaskId = computeTaskId(dealId, 0n);
+    const running = host
+      .runTask(specFor(dealId, deal, m.datasetPath), hooks())
+      .catch((x: unknown) => x);
+    process.kill(host.pid!, "SIGKILL");
+    const e = await running;
+    expect(e).to.be.instanceOf(EnclaveError);
+    expect((e as EnclaveError).reason).to.equal("HostCrashed");
+    await host.start();
+    const out = await host.runTask(specFor(dealId, deal, m.datasetPath), hooks());
+    expect(out.taskId).to.equal(lastTaskId);
+  });
 });
 
 function readdirSafe(dir: string): string[] {

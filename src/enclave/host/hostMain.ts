@@ -62,7 +62,11 @@ async function main(): Promise<void> {
       }
       case "hookFailed":
         for (const prefix of ["auth", "sig"]) {
-          pending.get(`${prefix}:${m.id}`)?.reject(new Error(m.message));
+          pending
+            .get(`${prefix}:${m.id}`)
+            ?.reject(
+              new EnclaveError("WorkerHookFailed", `The worker could not help: ${m.message}`),
+            );
           pending.delete(`${prefix}:${m.id}`);
         }
         break;

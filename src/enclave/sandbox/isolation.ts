@@ -9,6 +9,9 @@ export interface IsolationSupport {
   rlimits: boolean;
   /** GNU time is present: exact CPU time and peak RSS from wait4(2). */
   exactAccounting: boolean;
+  /** coreutils `timeout` is present: the wall-clock limit holds even if the supervisor dies. */
+  watchdog: boolean;
+  timeoutPath: string;
   unsharePath: string;
   prlimitPath: string;
   timePath: string;
@@ -29,11 +32,14 @@ export function detectIsolation(): IsolationSupport {
   const unsharePath = firstExisting(["/usr/bin/unshare", "/bin/unshare"]) ?? "unshare";
   const prlimitPath = firstExisting(["/usr/bin/prlimit", "/bin/prlimit"]) ?? "prlimit";
   const timePath = firstExisting(["/usr/bin/time"]) ?? "";
+  const timeoutPath = firstExisting(["/usr/bin/timeout", "/bin/timeout"]) ?? "";
   cached = {
     network: works(unsharePath, ["-n", "--", "/bin/true"]),
     rlimits: works(prlimitPath, ["--cpu=1", "--", "/bin/true"]),
     exactAccounting:
       timePath !== "" && works(timePath, ["-f", "%U", "-o", "/dev/null", "/bin/true"]),
+    watchdog: timeoutPath !== "" && works(timeoutPath, ["5", "/bin/true"]),
+    timeoutPath,
     unsharePath,
     prlimitPath,
     timePath,

@@ -65,7 +65,8 @@ const STDERR_KEEP = 8192;
  * no child processes, no workers, no addons; WASI only for wasi apps), an empty environment, no
  * network (`unshare -n`) where the platform allows it, rlimits for CPU time, address space and file
  * size, a heap cap, and a supervisor that samples /proc to enforce CPU, memory and output-size
- * limits and the wall-clock timeout, killing the whole process group with SIGKILL.
+ * limits and the wall-clock timeout, killing the whole process group with SIGKILL. A coreutils
+ * `timeout` watchdog enforces the wall clock too, should the supervisor itself die.
  */
 export async function runSandboxed(spec: SandboxSpec): Promise<SandboxResult> {
   const iso = spec.isolation ?? detectIsolation();
@@ -108,6 +109,13 @@ export async function runSandboxed(spec: SandboxSpec): Promise<SandboxResult> {
   );
   if (iso.exactAccounting)
     command = [iso.timePath, "-q", "-f", "%e %U %S %M", "-o", statsFile, ...command];
+  if (iso.watchdog)
+    command = [
+      iso.timeoutPath,
+      "--signal=KILL",
+      `${Math.ceil(limits.wallMs / 1000) + 2}s`,
+      ...command,
+    ];
   if (iso.network) command = [iso.unsharePath, "-n", "--", ...command];
 
   const started = performance.now();
@@ -136,9 +144,15 @@ export async function runSandboxed(spec: SandboxSpec): Promise<SandboxResult> {
     }
   };
   const appPid = () => {
-    // unshare and prlimit exec in place; GNU time forks the app as its only child.
-    if (!iso.exactAccounting) return child.pid!;
-    return childrenOf(child.pid!)[0];
+    // unshare and prlimit exec in place; timeout and GNU time each fork one child: the app is the
+    // end of the chain.
+    let pid = child.pid!;
+    for (let depth = 0; depth < 4; depth++) {
+      const kids = childrenOf(pid);
+      if (kids.length !== 1) break;
+      pid = kids[0];
+    }
+    return pid;
   };
   let polls = 0;
   const timer = setInterval(() => {
