@@ -30,7 +30,7 @@ export interface SmsConfig {
  * SMS_PLATFORM_CAS and SMS_CRL_FILES (comma lists), SMS_CRL_RELOAD_SECONDS (60), SMS_HOST
  * (127.0.0.1), SMS_PORT (13300), SMS_ALLOW_OUTDATED_TCB (0), SMS_MIN_SECURITY_VERSION (0),
  * SMS_REQUIRE_NETWORK_ISOLATION (0), SMS_BLOCK_TTL_MS (500), SMS_BODY_LIMIT (65536),
- * SMS_NONCE_TTL_SECONDS (120), SMS_CHALLENGE_TTL_SECONDS (300),
+ * SMS_NONCE_TTL_SECONDS (120), SMS_CHALLENGE_TTL_SECONDS (300), SMS_CRYPTO_THREADS (1),
  * SMS_RATE_LIMIT_SCALE (1; 0 disables rate limiting), SMS_TRUST_PROXY, LOG_LEVEL (info).
  */
 export function readSmsConfig(env: NodeJS.ProcessEnv = process.env): SmsConfig {
@@ -81,6 +81,7 @@ export function readSmsConfig(env: NodeJS.ProcessEnv = process.env): SmsConfig {
       bodyLimitBytes: Number(env.SMS_BODY_LIMIT ?? "65536"),
       nonceTtlSeconds: Number(env.SMS_NONCE_TTL_SECONDS ?? "120"),
       challengeTtlSeconds: Number(env.SMS_CHALLENGE_TTL_SECONDS ?? "300"),
+      cryptoThreads: Number(env.SMS_CRYPTO_THREADS ?? "1"),
       rateLimits,
       trustProxy: env.SMS_TRUST_PROXY,
     },

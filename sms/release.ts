@@ -1,7 +1,6 @@
-import { SigningKey, ZeroAddress, ZeroHash, computeAddress, getBytes } from "ethers";
+import { SigningKey, ZeroAddress, ZeroHash, computeAddress } from "ethers";
 import type { Logger } from "pino";
 import { canonicalBytes } from "../src/core/canonical.js";
-import { sealEnvelope } from "../src/core/crypto/x25519.js";
 import {
   requestedSecretNames,
   type ReleasedSecrets,
@@ -22,7 +21,8 @@ import type { SmsStore } from "./store/smsStore.js";
 
 export interface ReleaseServiceDeps extends ReleasePolicyContext {
   store: SmsStore;
-  /** The SMS's attestation verifier key (registered on-chain with setAttestationVerifier). */
+  /** The SMS's attestation verifier key (registered on-chain with setAttestationVerifier); the
+   * crypto pool signs with it. */
   verifierKey: SigningKey;
   metrics: SmsMetrics;
   logger: Logger;
@@ -42,8 +42,7 @@ export interface ReleaseService {
 
 export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
   const { store, logger, metrics } = deps;
-  const verifier = new SigningKey(deps.verifierKey.privateKey);
-  const verifierAddress = computeAddress(verifier.publicKey);
+  const verifierAddress = computeAddress(deps.verifierKey.publicKey);
 
   const audit = (entry: AuditEntry) => {
     try {
@@ -140,24 +139,20 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
         });
       }
       const q = approved.quote.body;
-      const sealed = sealEnvelope(
-        Buffer.from(q.encryptionKey, "base64"),
-        canonicalBytes(secrets),
-        getBytes(request.taskId),
-      );
-      const statement = { taskId: request.taskId, enclave: q.enclave, mrenclave: q.mrenclave };
-      const digest = deps.hashes.attestationStatement(
-        statement.taskId,
-        statement.enclave,
-        statement.mrenclave,
-      );
+      const sealed = await deps.crypto.seal({
+        encryptionKey: q.encryptionKey,
+        plaintext: canonicalBytes(secrets),
+        taskId: request.taskId,
+        enclave: q.enclave,
+        mrenclave: q.mrenclave,
+      });
       metrics.releases.inc({ outcome: "granted", reason: "Released" });
       return {
         taskId: request.taskId,
         enclave: q.enclave,
         mrenclave: q.mrenclave,
-        secrets: sealed,
-        attestation: verifier.sign(digest).serialized,
+        secrets: sealed.secrets,
+        attestation: sealed.attestation,
         verifier: verifierAddress,
       };
     },

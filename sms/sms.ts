@@ -11,8 +11,8 @@ import { createSmsMetrics, type SmsMetrics } from "./metrics.js";
 import type { ReleasePolicyOptions } from "./policy/releasePolicy.js";
 import { createPushService } from "./push.js";
 import { createReleaseService } from "./release.js";
-import { createSignerCache, loadSignerCurve } from "./policy/signerCache.js";
-import { createTaskTypedHashes } from "./policy/typedHashes.js";
+import { loadSignerCurve } from "./crypto/signerCache.js";
+import { createCryptoPool } from "./crypto/cryptoPool.js";
 import { operationRoutes } from "./routes/operations.js";
 import { secretRoutes } from "./routes/secrets.js";
 import { sessionRoutes } from "./routes/sessions.js";
@@ -53,6 +53,11 @@ export interface SmsInit {
   rateLimits?: Partial<Record<RateLimitedRoute, BucketSpec>> | false;
   /** Express `trust proxy` (only behind a proxy you run). Default false. */
   trustProxy?: boolean | string;
+  /**
+   * Worker threads for release crypto (signature checks, sealing, statement signing), so a release
+   * uses more than one core. Default 0 (inline).
+   */
+  cryptoThreads?: number;
   /** How long stop() waits for in-flight requests before closing sockets. Default 5 s. */
   shutdownGraceMs?: number;
 }
@@ -91,14 +96,18 @@ export function createSms(components: SmsComponents, init: SmsInit = {}): Sms {
   const log = logger.child({ module: "sms" });
   const metrics = components.metrics ?? createSmsMetrics();
   const bodyLimit = init.bodyLimitBytes ?? 64 * 1024;
+  const crypto = createCryptoPool(
+    chain.taskDomain,
+    components.verifierKey.privateKey,
+    init.cryptoThreads ?? 0,
+  );
   const release = createReleaseService({
     store,
     chain,
     attestation,
     tokens: store.tokens,
     options: init.policy ?? {},
-    signers: createSignerCache(),
-    hashes: createTaskTypedHashes(chain.taskDomain),
+    crypto,
     verifierKey: components.verifierKey,
     metrics,
     logger: log,
@@ -186,6 +195,7 @@ export function createSms(components: SmsComponents, init: SmsInit = {}): Sms {
       const fastSignatures = await loadSignerCurve();
       if (!fastSignatures)
         log.warn("@noble/curves not found: signatures are checked by recovery only");
+      await crypto.start();
       const host = init.host ?? "127.0.0.1";
       const s = app.listen(init.port ?? 13300, host);
       server = s;
@@ -226,6 +236,7 @@ export function createSms(components: SmsComponents, init: SmsInit = {}): Sms {
         });
         s.closeIdleConnections();
       });
+      await crypto.stop();
       log.info("SMS stopped");
     },
   };

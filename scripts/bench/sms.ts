@@ -218,6 +218,7 @@ try {
     SMS_ATTESTATION_DIR: authorityDir,
     SMS_RATE_LIMIT_SCALE: "0", // one load generator on one IP; limits are tested separately
     SMS_NONCE_TTL_SECONDS: "900",
+    SMS_CRYPTO_THREADS: process.env.SMS_CRYPTO_THREADS ?? "1",
     ...(process.env.BENCH_SMS_NODE_OPTIONS
       ? { NODE_OPTIONS: process.env.BENCH_SMS_NODE_OPTIONS }
       : {}),

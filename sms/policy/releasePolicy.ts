@@ -1,15 +1,13 @@
 import { ZeroAddress, ZeroHash } from "ethers";
 import { contributionDeadline, taskId as computeTaskId, type Deal } from "../../src/core/deal.js";
 import { isTee } from "../../src/core/tags.js";
-import { sessionRequestDigest, type SessionRequest } from "../../src/core/sms.js";
+import type { SessionRequest } from "../../src/core/sms.js";
 import { AttestationError } from "../../src/enclave/errors.js";
 import type { AttestationVerifier, VerifiedQuote } from "../../src/enclave/attestation/verifier.js";
-import type { SmsChain } from "../chain/chainReader.js";
+import type { ChainHead, SmsChain } from "../chain/chainReader.js";
 import { ReleaseDenied } from "../errors.js";
 import type { TokenStore } from "../store/tokens.js";
-import { getBytes, hashMessage } from "ethers";
-import type { SignerCache } from "./signerCache.js";
-import type { TaskTypedHashes } from "./typedHashes.js";
+import type { CryptoPool } from "../crypto/cryptoPool.js";
 
 /** Knobs of the release policy. Secure by default. */
 export interface ReleasePolicyOptions {
@@ -26,10 +24,8 @@ export interface ReleasePolicyContext {
   attestation: AttestationVerifier;
   tokens: TokenStore;
   options: ReleasePolicyOptions;
-  /** secp256k1 signature checks (cached public keys for known signers). */
-  signers: SignerCache;
-  /** EIP-712 digests under the task manager domain. */
-  hashes: TaskTypedHashes;
+  /** Signature checks (inline or on worker threads). */
+  crypto: CryptoPool;
 }
 
 /** What a request that passed every check releases against. */
@@ -81,14 +77,22 @@ export async function checkRelease(
   if (ctx.options.requireNetworkIsolation && !q.networkIsolated)
     deny("NetworkIsolationRequired", "This SMS requires apps to run without network.");
 
-  // 3. The worker signed this very request.
-  const requestHash = hashMessage(getBytes(sessionRequestDigest(request)));
-  if (!ctx.signers.isSignedBy(requestHash, request.workerSignature, request.worker))
+  // 3. Signatures (worker, scheduler) on the crypto pool, while the chain is read.
+  const known = await ctx.chain.deal(request.dealId);
+  const signatures = ctx.crypto.verify({
+    request,
+    enclave: q.enclave,
+    scheduler: known?.deal.scheduler ?? ZeroAddress,
+  });
+  const chainState = known ? readChainState(ctx.chain, request.taskId, known.deal) : undefined;
+  // Settle both before deciding, so no rejection is left unobserved.
+  const [sig, state] = await Promise.all([signatures, chainState?.catch((e: unknown) => e)]);
+  if (!sig.workerSignature)
     deny("WorkerSignatureInvalid", "The request is not signed by the worker.");
 
   // 4. The deal and the task.
-  const known = await ctx.chain.deal(request.dealId);
   if (!known) return deny("DealUnknown", "No such deal on-chain.");
+  if (state instanceof Error || state === undefined) throw state;
   const { deal, params } = known;
   const index = BigInt(request.taskIndex);
   if (
@@ -100,21 +104,14 @@ export async function checkRelease(
   if (!isTee(deal.tag)) deny("DealNotTee", "The deal is not a TEE deal.");
   if (q.mrenclave !== deal.mrenclave.toLowerCase())
     deny("MeasurementMismatch", "The enclave does not run the deal's app measurement.");
-  const authorization = ctx.hashes.workerAuthorization(request.worker, request.taskId, q.enclave);
-  if (!ctx.signers.isSignedBy(authorization, request.authorization, deal.scheduler))
+  if (!sig.authorization)
     deny(
       "WorkerAuthorizationInvalid",
       "The deal's scheduler did not authorize this worker and enclave.",
     );
 
   // 5. Chain state now: task live, deadline ahead, dataset grant live.
-  const head = await ctx.chain.head();
-  const hasDataset = deal.dataset !== ZeroAddress;
-  const [status, grantsRequired, datasetChecksum] = await Promise.all([
-    ctx.chain.taskStatus(request.taskId, head),
-    hasDataset ? ctx.chain.grantsRequired(deal.dataset, head) : Promise.resolve(false),
-    hasDataset ? ctx.chain.datasetChecksum(deal.dataset) : Promise.resolve(undefined),
-  ]);
+  const { head, status, grantsRequired, datasetChecksum } = state as ChainState;
   if (status > 1) deny("TaskNotActive", `The task is not active (status ${status}).`);
   if (BigInt(head.timestamp) >= contributionDeadline(deal))
     deny("TaskDeadlinePassed", "The task's contribution deadline has passed.");
@@ -135,4 +132,22 @@ export async function checkRelease(
     grantUses = grant.uses;
   }
   return { request, quote, deal, params, grantKey, grantUses, datasetChecksum };
+}
+
+interface ChainState {
+  head: ChainHead;
+  status: number;
+  grantsRequired: boolean;
+  datasetChecksum?: string;
+}
+
+async function readChainState(chain: SmsChain, taskId: string, deal: Deal): Promise<ChainState> {
+  const head = await chain.head();
+  const hasDataset = deal.dataset !== ZeroAddress;
+  const [status, grantsRequired, datasetChecksum] = await Promise.all([
+    chain.taskStatus(taskId, head),
+    hasDataset ? chain.grantsRequired(deal.dataset, head) : Promise.resolve(false),
+    hasDataset ? chain.datasetChecksum(deal.dataset) : Promise.resolve(undefined),
+  ]);
+  return { head, status, grantsRequired, datasetChecksum };
 }

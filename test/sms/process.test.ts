@@ -144,6 +144,7 @@ describe("SMS process (sms/main.ts on anvil)", function () {
         ...baseEnv,
         SMS_DATA_DIR: data,
         SMS_RATE_LIMIT_SCALE: "0",
+        SMS_CRYPTO_THREADS: "0", // the one-file bundle carries no worker entry
         NODE_COMPILE_CACHE: join(process.cwd(), "test-artifacts", "node-compile-cache"),
       };
       const writers = Array.from({ length: 3 }, () => Wallet.createRandom());

@@ -113,6 +113,28 @@ describe("SMS key release: attestation", () => {
     });
   });
 
+  describe("with release crypto on worker threads", () => {
+    it("releases, and refuses a bad worker signature and a bad authorization, like inline", async () => {
+      await h.stop();
+      h = await startSms(ctx.f, { init: { cryptoThreads: 2 } });
+      await provision(h);
+      const s = await session();
+      const res = await postSession(h, s.request);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(
+        Buffer.from(openSecrets(s, res.body).datasetKey!, "base64").equals(datasetKey),
+      ).to.equal(true);
+      const forged = await resign((await session()).request, ctx.f.actors.stranger);
+      await expectDenied(h, forged, "WorkerSignatureInvalid", secretValues);
+      await expectDenied(
+        h,
+        (await session({ scheduler: ctx.f.actors.stranger })).request,
+        "WorkerAuthorizationInvalid",
+        secretValues,
+      );
+    });
+  });
+
   describe("refused", () => {
     it("refuses a replayed quote (the whole request sent again)", async () => {
       const s = await session();

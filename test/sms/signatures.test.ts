@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { TypedDataEncoder, Wallet, hexlify, keccak256 } from "ethers";
 import { ATTESTATION_STATEMENT_TYPES, WORKER_AUTHORIZATION_TYPES } from "../../src/core/results.js";
 import { taskDomain } from "../../src/core/domain.js";
-import { createSignerCache, loadSignerCurve } from "../../sms/policy/signerCache.js";
-import { createTaskTypedHashes } from "../../sms/policy/typedHashes.js";
+import { createSignerCache, loadSignerCurve } from "../../sms/crypto/signerCache.js";
+import { createTaskTypedHashes } from "../../sms/crypto/typedHashes.js";
 import { openSmsDatabase } from "../../sms/store/database.js";
 import { createGroupCommitter } from "../../sms/store/groupCommit.js";
 

@@ -2,6 +2,9 @@ import { getBytes, recoverAddress, SigningKey } from "ethers";
 
 /** What this module needs from @noble/curves' secp256k1 (loaded if available). */
 interface Point {
+  /** Projective coordinates: x = px / pz. */
+  readonly px: bigint;
+  readonly pz: bigint;
   multiply(n: bigint): Point;
   add(p: Point): Point;
   toAffine(): { x: bigint; y: bigint };
@@ -121,9 +124,15 @@ function verifyWithKey(q: Point, digest: string, signature: string): boolean | u
   const u1 = (e * w) % n;
   const u2 = (r * w) % n;
   if (u1 === 0n || u2 === 0n) return undefined;
-  const point = c.ProjectivePoint.BASE.multiply(u1).add(q.multiply(u2)).toAffine();
-  return point.x % n === r;
+  const point = c.ProjectivePoint.BASE.multiply(u1).add(q.multiply(u2));
+  if (point.pz % P === 0n) return false; // the point at infinity
+  // x(R) mod n == r without the inversion of toAffine(): X == x·Z (mod p) for x in {r, r + n}.
+  if ((point.px - r * point.pz) % P === 0n) return true;
+  return r + n < P && (point.px - (r + n) * point.pz) % P === 0n;
 }
+
+/** The secp256k1 field prime. */
+const P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
 
 function toBigInt(bytes: Uint8Array): bigint {
   return BigInt("0x" + Buffer.from(bytes).toString("hex"));
