@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -178,6 +179,8 @@ export function createEnclaveHost(
     async stop() {
       const proc = child;
       if (!proc) return;
+      const removeWorkDir = () =>
+        init.workDir ? Promise.resolve() : rm(workDir, { recursive: true, force: true });
       child = undefined;
       failAll("HostStopped", "The enclave host was stopped.");
       await new Promise<void>((resolve) => {
@@ -189,6 +192,7 @@ export function createEnclaveHost(
         if (proc.connected) proc.send({ type: "shutdown" } satisfies ParentMessage);
         else proc.kill("SIGTERM");
       });
+      await removeWorkDir();
     },
     runTask(spec, hooks) {
       if (!child?.connected)
