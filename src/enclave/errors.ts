@@ -6,6 +6,7 @@ export type AttestationFailure =
   | "QuoteSignatureInvalid"
   | "QuoteStale"
   | "ReportDataMismatch"
+  | "TcbMismatch"
   | "ChainInvalid"
   | "ChainNotRooted"
   | "CertificateExpired"

@@ -132,6 +132,26 @@ describe("Attestation authority and verifier", () => {
       expectAttestationError(() => v.verifyChain([underLeaf, host.certPem]), "ChainNotRooted");
     });
 
+    it("refuses a platform certificate that carries no certified TCB level", () => {
+      const keys = generateRsaKeyPair();
+      const bare = issueCertificate({
+        role: "platform",
+        commonName: "bare-host",
+        publicKeyPem: keys.publicKeyPem,
+        issuer: authority.platformCa,
+        notBefore: new Date(Date.now() - 1000),
+        notAfter: new Date(Date.now() + 86_400_000),
+      });
+      expectAttestationError(
+        () => verifier().verifyChain([bare, authority.platformCa.certPem]),
+        "ChainInvalid",
+      );
+      expect(verifier().verifyChain(host.certChain).tcb).to.deep.equal({
+        status: "UpToDate",
+        securityVersion: 1,
+      });
+    });
+
     it("checks validity dates on every use (expired, not yet valid)", () => {
       let now = Date.now();
       const v = verifier({ clock: () => now });

@@ -93,23 +93,22 @@ describe("SMS key release: attestation", () => {
     });
 
     it("accepts an OutOfDate TCB only when the policy allows it, and a Revoked TCB never", async () => {
-      await expectDenied(
-        h,
-        (await session({ quote: { tcbStatus: "OutOfDate" } })).request,
-        "TcbRejected",
-      );
+      const outdated = enrolPlatform(authority, {
+        platformId: "outdated-host",
+        tcbStatus: "OutOfDate",
+      });
+      const revoked = enrolPlatform(authority, {
+        platformId: "revoked-tcb-host",
+        tcbStatus: "Revoked",
+      });
+      await expectDenied(h, (await session({ platform: outdated })).request, "TcbRejected");
       await h.stop();
       h = await startSms(ctx.f, { init: { policy: { allowOutOfDateTcb: true } } });
       await provision(h);
       expect(
-        (await postSession(h, (await session({ quote: { tcbStatus: "OutOfDate" } })).request))
-          .status,
+        (await postSession(h, (await session({ platform: outdated })).request)).status,
       ).to.equal(200);
-      await expectDenied(
-        h,
-        (await session({ quote: { tcbStatus: "Revoked" } })).request,
-        "TcbRejected",
-      );
+      await expectDenied(h, (await session({ platform: revoked })).request, "TcbRejected");
     });
   });
 
@@ -164,6 +163,23 @@ describe("SMS key release: attestation", () => {
     it("refuses a quote for another measurement", async () => {
       const s = await session({ quote: { mrenclave: "0x" + "11".repeat(32) } });
       await expectDenied(h, s.request, "MeasurementMismatch", secretValues);
+    });
+
+    it("refuses a quote claiming a better TCB than its certificate, and a security version below the minimum", async () => {
+      const outdated = enrolPlatform(authority, {
+        platformId: "outdated-host",
+        tcbStatus: "OutOfDate",
+      });
+      const lying = await session({ platform: outdated, quote: { tcbStatus: "UpToDate" } });
+      await expectDenied(h, lying.request, "TcbMismatch", secretValues);
+      const newer = await session({ quote: { securityVersion: platform.securityVersion + 1 } });
+      await expectDenied(h, newer.request, "TcbMismatch", secretValues);
+      await h.stop();
+      h = await startSms(ctx.f, {
+        init: { policy: { minSecurityVersion: platform.securityVersion + 1 } },
+      });
+      await provision(h);
+      await expectDenied(h, (await session()).request, "SecurityVersionTooLow", secretValues);
     });
 
     it("refuses a debug enclave", async () => {

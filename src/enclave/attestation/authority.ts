@@ -94,6 +94,7 @@ export function enrolPlatform(authority: Authority, p: EnrolPlatformParameters):
     issuer: authority.platformCa,
     notBefore: p.notBefore ?? new Date(now - 60_000),
     notAfter: p.notAfter ?? new Date(now + 365 * DAY),
+    tcb: { status: p.tcbStatus ?? "UpToDate", securityVersion: p.securityVersion ?? 1 },
   });
   return {
     platformId: p.platformId,

@@ -27,7 +27,15 @@ export interface IssueCertificateParameters {
   selfPrivateKeyPem?: string;
   notBefore: Date;
   notAfter: Date;
+  /** Platform certificates: the TCB level the authority vouches for (see {@link TCB_EXTENSION_OID}). */
+  tcb?: { status: string; securityVersion: number };
 }
+
+/**
+ * Private extension of platform certificates carrying the TCB level the authority assessed, as a
+ * UTF8String "<status>;<securityVersion>" (e.g. "UpToDate;3"). A quote must claim exactly this.
+ */
+export const TCB_EXTENSION_OID = "1.3.6.1.4.1.57264.1.1";
 
 const ORGANIZATION = "Polis simulated attestation";
 
@@ -84,6 +92,20 @@ export function issueCertificate(p: IssueCertificateParameters): string {
       ? { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true }
       : { name: "keyUsage", digitalSignature: true, critical: true },
     { name: "subjectKeyIdentifier" },
+    ...(p.tcb
+      ? [
+          {
+            id: TCB_EXTENSION_OID,
+            critical: false,
+            value: forge().asn1.create(
+              forge().asn1.Class.UNIVERSAL,
+              forge().asn1.Type.UTF8,
+              false,
+              forge().util.encodeUtf8(`${p.tcb.status};${p.tcb.securityVersion}`),
+            ),
+          },
+        ]
+      : []),
   ]);
   cert.sign(forge().pki.privateKeyFromPem(signingKeyPem), forge().md.sha256.create());
   return forge().pki.certificateToPem(cert).replace(/\r\n/g, "\n");

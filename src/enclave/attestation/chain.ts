@@ -1,7 +1,7 @@
 import { createHash, X509Certificate, type KeyObject } from "node:crypto";
 import { forge } from "./forge.js";
 import { AttestationError } from "../errors.js";
-import { certificateFingerprint, normalizeSerial } from "./certificates.js";
+import { TCB_EXTENSION_OID, certificateFingerprint, normalizeSerial } from "./certificates.js";
 
 /** One certificate of a verified chain: what is re-checked on every use (dates, revocation). */
 export interface ChainLink {
@@ -22,6 +22,8 @@ export interface VerifiedChain {
   platformId: string;
   /** Platform certificate, platform CA, root: each with its issuer. */
   links: ChainLink[];
+  /** The TCB level the authority certified for this platform. */
+  tcb: { status: string; securityVersion: number };
 }
 
 /**
@@ -96,8 +98,27 @@ export function verifyChainStructure(certChain: string[], root: X509Certificate)
   return {
     platformKey: leaf.publicKey,
     platformId: cn,
+    tcb: certifiedTcb(leaf),
     links: [link(leaf, ca), link(ca, root), link(root, root)],
   };
+}
+
+/** The TCB extension of a platform certificate. @throws AttestationError("ChainInvalid") */
+function certifiedTcb(leaf: X509Certificate): { status: string; securityVersion: number } {
+  const f = forge();
+  // @types/node-forge types `id` as a number; forge matches extensions by OID string.
+  const byOid = { id: TCB_EXTENSION_OID } as unknown as { id: number };
+  const ext = f.pki.certificateFromPem(leaf.toString()).getExtension(byOid) as
+    { value?: string } | undefined;
+  let text = "";
+  try {
+    text = f.util.decodeUtf8(f.asn1.fromDer(ext?.value ?? "").value as string);
+  } catch {
+    text = "";
+  }
+  const m = /^([A-Za-z]+);(\d{1,9})$/.exec(text);
+  if (!m) throw new AttestationError("ChainInvalid", "The platform certificate has no TCB level.");
+  return { status: m[1], securityVersion: Number(m[2]) };
 }
 
 /** keyUsage: CAs must allow keyCertSign, the platform key digitalSignature and no cert signing. */

@@ -150,6 +150,14 @@ export function createAttestationVerifier(init: AttestationVerifierInit): Attest
         throw new AttestationError("QuoteSignatureInvalid", "The quote signature is invalid.");
       if (quote.body.platformId !== chain.platformId)
         throw new AttestationError("QuoteSignatureInvalid", "platformId differs from the cert.");
+      if (
+        quote.body.tcbStatus !== chain.tcb.status ||
+        quote.body.securityVersion !== chain.tcb.securityVersion
+      )
+        throw new AttestationError(
+          "TcbMismatch",
+          `The quote claims TCB ${quote.body.tcbStatus}/${quote.body.securityVersion}, the platform is certified ${chain.tcb.status}/${chain.tcb.securityVersion}.`,
+        );
       const nowSeconds = Math.floor(clock() / 1000);
       if (Math.abs(nowSeconds - quote.body.issuedAt) > maxAge)
         throw new AttestationError("QuoteStale", "The quote is too old or from the future.");
