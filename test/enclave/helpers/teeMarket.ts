@@ -1,7 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ZeroAddress } from "ethers";
 import { fileURLToPath } from "node:url";
@@ -65,8 +64,10 @@ export async function teeMarketFixture(): Promise<TeeMarket> {
   await (await f.appRegistry.connect(appOwner).createApp(appParams)).wait();
 
   const { file, key, checksum } = encryptDataset(Buffer.from(VITALS_CSV));
-  const dir = mkdtempSync(join(tmpdir(), "polis-dataset-"));
-  const datasetPath = join(dir, "vitals.enc");
+  // Under test-artifacts/ (gitignored), replaced on every run: nothing piles up in /tmp.
+  const dir = join(process.cwd(), "test-artifacts", "enclave");
+  mkdirSync(dir, { recursive: true });
+  const datasetPath = join(dir, `vitals-${process.pid}.enc`);
   writeFileSync(datasetPath, file);
   const dsParams = { name: "patient-vitals", uri: datasetPath, checksum };
   const dataset = await f.datasetRegistry.predictDataset(datasetOwner.address, dsParams);
