@@ -1,0 +1,100 @@
+import { Worker } from "node:worker_threads";
+import type { TypedDataDomain } from "ethers";
+import {
+  createReleaseCrypto,
+  type ReleaseCrypto,
+  type SealJob,
+  type SealOutcome,
+  type VerifyJob,
+  type VerifyOutcome,
+} from "./releaseCrypto.js";
+
+/** Runs release crypto on worker threads (round robin), or inline with `threads: 0`. */
+export interface CryptoPool {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  verify(job: VerifyJob): Promise<VerifyOutcome>;
+  seal(job: SealJob): Promise<SealOutcome>;
+  readonly threads: number;
+}
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
+
+const WORKER_ENTRY = new URL("./cryptoWorker.mjs", import.meta.url);
+
+/**
+ * The SMS's signature checks, sealing and statement signing are most of a release's CPU time:
+ * with `threads` > 0 they run on that many worker threads so a release uses more than one core,
+ * while HTTP, the database and chain reads stay on the main thread.
+ */
+export function createCryptoPool(
+  domain: TypedDataDomain,
+  verifierPrivateKey: string,
+  threads: number,
+): CryptoPool {
+  const inline: ReleaseCrypto = createReleaseCrypto(domain, verifierPrivateKey);
+  const workers: Worker[] = [];
+  const pending = new Map<number, Pending>();
+  let next = 0;
+  let id = 0;
+
+  const call = <T>(kind: "verify" | "seal", job: unknown): Promise<T> => {
+    if (workers.length === 0)
+      return Promise.resolve(
+        (kind === "verify" ? inline.verify(job as VerifyJob) : inline.seal(job as SealJob)) as T,
+      );
+    const worker = workers[next++ % workers.length];
+    const messageId = id++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(messageId, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ id: messageId, kind, job });
+    });
+  };
+
+  return {
+    get threads() {
+      return workers.length;
+    },
+    async start() {
+      for (let i = 0; i < threads; i++) {
+        const worker = new Worker(WORKER_ENTRY, { workerData: { domain, verifierPrivateKey } });
+        await new Promise<void>((resolve, reject) => {
+          worker.once("error", reject);
+          worker.once("message", (m: { ready?: boolean }) =>
+            m.ready ? resolve() : reject(new Error("bad hello")),
+          );
+        });
+        worker.on("message", (m: { id: number; result?: unknown; error?: string }) => {
+          const p = pending.get(m.id);
+          if (!p) return;
+          pending.delete(m.id);
+          if (m.error !== undefined) p.reject(new Error(m.error));
+          else p.resolve(m.result);
+        });
+        worker.on("error", (e) => {
+          for (const [k, p] of pending) {
+            pending.delete(k);
+            p.reject(e);
+          }
+        });
+        workers.push(worker);
+      }
+    },
+    async stop() {
+      const all = workers.splice(0);
+      await Promise.all(all.map((w) => w.terminate()));
+      for (const [k, p] of pending) {
+        pending.delete(k);
+        p.reject(new Error("crypto pool stopped"));
+      }
+    },
+    verify: (job) => call<VerifyOutcome>("verify", job),
+    seal: async (job) => {
+      const r = await call<SealOutcome>("seal", job);
+      return r;
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { parentPort, workerData } from "node:worker_threads";
+import type { TypedDataDomain } from "ethers";
+import { loadSignerCurve } from "./signerCache.js";
+import { createReleaseCrypto, type SealJob, type VerifyJob } from "./releaseCrypto.js";
+
+/** Worker-thread side of the crypto pool: answers { id, kind, job } with { id, result | error }. */
+const { domain, verifierPrivateKey } = workerData as {
+  domain: TypedDataDomain;
+  verifierPrivateKey: string;
+};
+await loadSignerCurve();
+const crypto = createReleaseCrypto(domain, verifierPrivateKey);
+parentPort!.on("message", (m: { id: number; kind: "verify" | "seal"; job: unknown }) => {
+  try {
+    const result =
+      m.kind === "verify" ? crypto.verify(m.job as VerifyJob) : crypto.seal(m.job as SealJob);
+    parentPort!.postMessage({ id: m.id, result });
+  } catch (e) {
+    parentPort!.postMessage({ id: m.id, error: e instanceof Error ? e.message : String(e) });
+  }
+});
+parentPort!.postMessage({ ready: true });

@@ -1,0 +1,69 @@
+import { SigningKey, getBytes, hashMessage } from "ethers";
+import type { TypedDataDomain } from "ethers";
+import { sealEnvelope, type Envelope } from "../../src/core/crypto/x25519.js";
+import { sessionRequestDigest, type SessionRequest } from "../../src/core/sms.js";
+import { createSignerCache, type SignerCache } from "./signerCache.js";
+import { createTaskTypedHashes, type TaskTypedHashes } from "./typedHashes.js";
+
+/** The signature checks of one release (worker's request signature, scheduler's authorization). */
+export interface VerifyJob {
+  request: SessionRequest;
+  /** The quote's enclave address. */
+  enclave: string;
+  /** The deal's scheduler (zero address when the deal is unknown). */
+  scheduler: string;
+}
+
+export interface VerifyOutcome {
+  workerSignature: boolean;
+  authorization: boolean;
+}
+
+/** Sealing the released secrets to the enclave and signing the attestation statement. */
+export interface SealJob {
+  encryptionKey: string;
+  plaintext: Uint8Array;
+  taskId: string;
+  enclave: string;
+  mrenclave: string;
+}
+
+export interface SealOutcome {
+  secrets: Envelope;
+  attestation: string;
+}
+
+/** The CPU-heavy part of a release, runnable inline or in a worker thread. */
+export interface ReleaseCrypto {
+  verify(job: VerifyJob): VerifyOutcome;
+  seal(job: SealJob): SealOutcome;
+}
+
+export function createReleaseCrypto(
+  domain: TypedDataDomain,
+  verifierPrivateKey: string,
+  signers: SignerCache = createSignerCache(),
+): ReleaseCrypto {
+  const hashes: TaskTypedHashes = createTaskTypedHashes(domain);
+  const verifier = new SigningKey(verifierPrivateKey);
+  return {
+    verify({ request, enclave, scheduler }) {
+      const requestHash = hashMessage(getBytes(sessionRequestDigest(request)));
+      return {
+        workerSignature: signers.isSignedBy(requestHash, request.workerSignature, request.worker),
+        authorization: signers.isSignedBy(
+          hashes.workerAuthorization(request.worker, request.taskId, enclave),
+          request.authorization,
+          scheduler,
+        ),
+      };
+    },
+    seal({ encryptionKey, plaintext, taskId, enclave, mrenclave }) {
+      return {
+        secrets: sealEnvelope(Buffer.from(encryptionKey, "base64"), plaintext, getBytes(taskId)),
+        attestation: verifier.sign(hashes.attestationStatement(taskId, enclave, mrenclave))
+          .serialized,
+      };
+    },
+  };
+}

@@ -1,0 +1,1 @@
+export { ANVIL_KEYS, freePort, startAnvil, type AnvilChain } from "../../../scripts/lib/anvil.js";

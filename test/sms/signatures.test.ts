@@ -1,0 +1,117 @@
+import { expect } from "chai";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { TypedDataEncoder, Wallet, hexlify, keccak256 } from "ethers";
+import { ATTESTATION_STATEMENT_TYPES, WORKER_AUTHORIZATION_TYPES } from "../../src/core/results.js";
+import { taskDomain } from "../../src/core/domain.js";
+import { createSignerCache, loadSignerCurve } from "../../sms/crypto/signerCache.js";
+import { createTaskTypedHashes } from "../../sms/crypto/typedHashes.js";
+import { openSmsDatabase } from "../../sms/store/database.js";
+import { createGroupCommitter } from "../../sms/store/groupCommit.js";
+
+describe("SMS signature checks", () => {
+  describe("createSignerCache", () => {
+    const wallet = () => new Wallet(hexlify(randomBytes(32)));
+    const digest = () => keccak256(randomBytes(32));
+
+    it("loads the fast path here (@noble/curves present)", async () => {
+      expect(await loadSignerCurve()).to.equal(true);
+    });
+
+    it("agrees with recovery on valid, foreign, altered and garbage signatures, before and after caching", async () => {
+      await loadSignerCurve();
+      const cache = createSignerCache();
+      const alice = wallet();
+      const mallory = wallet();
+      for (let i = 0; i < 40; i++) {
+        const d = digest();
+        const good = alice.signingKey.sign(d).serialized;
+        expect(cache.isSignedBy(d, good, alice.address), `valid #${i}`).to.equal(true);
+        expect(cache.isSignedBy(digest(), good, alice.address), `other digest #${i}`).to.equal(
+          false,
+        );
+        expect(cache.isSignedBy(d, mallory.signingKey.sign(d).serialized, alice.address)).to.equal(
+          false,
+        );
+        const flipped = Buffer.from(good.slice(2), "hex");
+        flipped[10] ^= 1;
+        expect(cache.isSignedBy(d, "0x" + flipped.toString("hex"), alice.address)).to.equal(false);
+        expect(cache.isSignedBy(d, "0x1234", alice.address)).to.equal(false);
+        expect(cache.isSignedBy(d, "0x" + "00".repeat(65), alice.address)).to.equal(false);
+      }
+      expect(cache.size()).to.equal(1); // alice only: mallory never signed as herself
+    });
+
+    it("bounds the number of cached keys", async () => {
+      await loadSignerCurve();
+      const cache = createSignerCache({ maxKeys: 3 });
+      for (let k = 0; k < 6; k++) {
+        const w = wallet();
+        for (let i = 0; i < 3; i++) {
+          const d = digest();
+          expect(cache.isSignedBy(d, w.signingKey.sign(d).serialized, w.address)).to.equal(true);
+        }
+      }
+      expect(cache.size()).to.equal(3);
+    });
+  });
+
+  describe("createTaskTypedHashes", () => {
+    it("computes the same digests as ethers' TypedDataEncoder", () => {
+      const domain = taskDomain(31337n, Wallet.createRandom().address);
+      const h = createTaskTypedHashes(domain);
+      for (let i = 0; i < 5; i++) {
+        const worker = Wallet.createRandom().address;
+        const enclave = Wallet.createRandom().address;
+        const taskId = keccak256(randomBytes(8));
+        const mrenclave = keccak256(randomBytes(8));
+        expect(h.workerAuthorization(worker, taskId, enclave)).to.equal(
+          TypedDataEncoder.hash(domain, WORKER_AUTHORIZATION_TYPES, { worker, taskId, enclave }),
+        );
+        expect(h.attestationStatement(taskId, enclave, mrenclave)).to.equal(
+          TypedDataEncoder.hash(domain, ATTESTATION_STATEMENT_TYPES, {
+            taskId,
+            enclave,
+            mrenclave,
+          }),
+        );
+      }
+    });
+  });
+
+  describe("createGroupCommitter", () => {
+    it("commits units of one turn together, rolls back a failing unit alone", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "polis-gc-"));
+      const db = openSmsDatabase(join(dir, "sms.db"));
+      try {
+        const group = createGroupCommitter(db);
+        const insert = db.prepare(
+          "INSERT INTO used_tokens (token, purpose, expires_at) VALUES (?, 'test', 0)",
+        );
+        const units = [0, 1, 2, 3].map((i) =>
+          group.run(() => {
+            insert.run(Buffer.from([i]));
+            if (i === 2) throw new Error("unit 2 fails");
+            return i;
+          }),
+        );
+        expect(group.pending).to.equal(true);
+        const settled = await Promise.allSettled(units);
+        expect(settled.map((s) => s.status)).to.deep.equal([
+          "fulfilled",
+          "fulfilled",
+          "rejected",
+          "fulfilled",
+        ]);
+        expect(group.pending).to.equal(false);
+        const rows = db.prepare("SELECT hex(token) AS t FROM used_tokens ORDER BY token").all();
+        expect(rows).to.deep.equal([{ t: "00" }, { t: "01" }, { t: "03" }]);
+      } finally {
+        db.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  });
+});
