@@ -8,7 +8,7 @@ export * from "./canonical.js";
 export * from "./errors/index.js";
 export * from "./orderJson.js";
 export * from "./receipt.js";
-export * from "./secretPush.js";
 export * from "./requestParams.js";
 export * from "./measurement.js";
 export * from "./rpcProvider.js";
+export * from "./sms.js";

@@ -1,5 +1,6 @@
-import { keccak256 } from "ethers";
+import { getBytes, keccak256, verifyMessage } from "ethers";
 import { canonicalBytes } from "./canonical.js";
+import { sha256Hex } from "./crypto/bytes.js";
 
 /** Version of the usage receipt format (docs/PROTOCOLS.md §7). */
 export const RECEIPT_VERSION = 1;
@@ -10,22 +11,26 @@ export const RECEIPT_VERSION = 1;
  * signature; the enclave also signs the hash with EIP-191.
  */
 export interface UsageReceipt {
-  version: number;
+  version: 1;
   chainId: string;
   taskManager: string;
   dealId: string;
   taskId: string;
   app: string;
   mrenclave: string;
+  /** On-chain checksum of the encrypted dataset, or null without a dataset. */
   datasetChecksum: string | null;
   inputHash: string;
   resultDigest: string;
   cpuMs: number;
   wallMs: number;
   peakMemoryBytes: number;
+  /** Unix milliseconds. */
   startedAt: number;
   finishedAt: number;
   enclave: string;
+  /** The app ran in an empty network namespace. */
+  networkIsolated: boolean;
 }
 
 /**
@@ -37,7 +42,44 @@ export interface SignedReceipt {
   signature: string;
 }
 
-/** keccak256 of the canonical JSON bytes of a receipt: the on-chain `receiptHash`. */
+/** One input file as hashed into `inputHash`. */
+export interface InputFileDigest {
+  path: string;
+  sha256: string;
+}
+
+/**
+ * inputHash = sha256(canonical JSON { dataset: sha256 of the decrypted dataset or null, params,
+ * files: [{ path, sha256 }] sorted by path }).
+ */
+export function computeInputHash(
+  datasetPlain: Uint8Array | null,
+  params: string,
+  files: readonly InputFileDigest[],
+): string {
+  return sha256Hex(
+    canonicalBytes({
+      dataset: datasetPlain ? sha256Hex(datasetPlain) : null,
+      params,
+      files: [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    }),
+  );
+}
+
+/** receiptHash (on-chain) = keccak256(canonical JSON of the receipt). */
 export function receiptHash(receipt: UsageReceipt): string {
   return keccak256(canonicalBytes(receipt));
+}
+
+/**
+ * Checks a receipt's EIP-191 signature (`signMessage(bytes32 receiptHash)`) by its enclave.
+ * @returns true when `signature` was made by `receipt.enclave` over this receipt.
+ */
+export function verifyReceiptSignature(receipt: UsageReceipt, signature: string): boolean {
+  try {
+    const signer = verifyMessage(getBytes(receiptHash(receipt)), signature);
+    return signer.toLowerCase() === receipt.enclave.toLowerCase();
+  } catch {
+    return false;
+  }
 }

@@ -1,69 +1,8 @@
-import { getBytes, keccak256, verifyMessage } from "ethers";
-import { canonicalBytes } from "../core/canonical.js";
-import { sha256Hex } from "../core/crypto/bytes.js";
-
-/** The usage receipt an enclave signs for each task (docs/PROTOCOLS.md §7). */
-export interface UsageReceipt {
-  version: 1;
-  chainId: string;
-  taskManager: string;
-  dealId: string;
-  taskId: string;
-  app: string;
-  mrenclave: string;
-  /** On-chain checksum of the encrypted dataset, or null without a dataset. */
-  datasetChecksum: string | null;
-  inputHash: string;
-  resultDigest: string;
-  cpuMs: number;
-  wallMs: number;
-  peakMemoryBytes: number;
-  /** Unix milliseconds. */
-  startedAt: number;
-  finishedAt: number;
-  enclave: string;
-  /** The app ran in an empty network namespace. */
-  networkIsolated: boolean;
-}
-
-/** One input file as hashed into `inputHash`. */
-export interface InputFileDigest {
-  path: string;
-  sha256: string;
-}
-
-/**
- * inputHash = sha256(canonical JSON { dataset: sha256 of the decrypted dataset or null, params,
- * files: [{ path, sha256 }] sorted by path }).
- */
-export function computeInputHash(
-  datasetPlain: Uint8Array | null,
-  params: string,
-  files: readonly InputFileDigest[],
-): string {
-  return sha256Hex(
-    canonicalBytes({
-      dataset: datasetPlain ? sha256Hex(datasetPlain) : null,
-      params,
-      files: [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
-    }),
-  );
-}
-
-/** receiptHash (on-chain) = keccak256(canonical JSON of the receipt). */
-export function receiptHash(receipt: UsageReceipt): string {
-  return keccak256(canonicalBytes(receipt));
-}
-
-/**
- * Checks a receipt's EIP-191 signature (`signMessage(bytes32 receiptHash)`) by its enclave.
- * @returns true when `signature` was made by `receipt.enclave` over this receipt.
- */
-export function verifyReceiptSignature(receipt: UsageReceipt, signature: string): boolean {
-  try {
-    const signer = verifyMessage(getBytes(receiptHash(receipt)), signature);
-    return signer.toLowerCase() === receipt.enclave.toLowerCase();
-  } catch {
-    return false;
-  }
-}
+// The usage receipt format is shared by the enclave, the SDK and the auditor: see src/core.
+export {
+  computeInputHash,
+  receiptHash,
+  verifyReceiptSignature,
+  type InputFileDigest,
+  type UsageReceipt,
+} from "../core/receipt.js";

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseEther } from "ethers";
 import { sha256Hex } from "../../src/core/crypto/index.js";
-import { enclaveConfigHash, measureApp } from "../../src/core/index.js";
+import { enclaveConfigHash, loadBundle, measureApp } from "../../src/core/index.js";
 import type { EnclaveConfig } from "../../src/core/index.js";
 import { runCli, startPolisEnv } from "./helpers/polis.js";
 import type { PolisEnv } from "./helpers/polis.js";
@@ -126,8 +126,9 @@ describe("polis CLI: asset owner journey (anvil)", function () {
 
   describe("assets", () => {
     it("deploys an app with checksum and measurement computed from the bundle", async () => {
-      const bundle = Buffer.from('console.log("anomaly detection")\n');
-      await writeFile(join(env.dir, "app.js"), bundle);
+      // An app folder is packed into the deterministic archive workers download and measure.
+      await mkdir(join(env.dir, "anomaly"), { recursive: true });
+      await writeFile(join(env.dir, "anomaly", "app.js"), 'console.log("anomaly detection")\n');
       await writeFile(join(env.dir, "enclave.json"), JSON.stringify(CONFIG));
       const r = await polis([
         "--json",
@@ -136,14 +137,16 @@ describe("polis CLI: asset owner journey (anvil)", function () {
         "--name",
         "anomaly",
         "--uri",
-        "https://apps.example/anomaly.js",
+        "https://apps.example/anomaly.polis",
         "--bundle",
-        "app.js",
+        "anomaly",
         "--enclave-config",
         "enclave.json",
       ]);
       expect(r.code, r.stderr).to.equal(0);
       app = r.json.app;
+      const bundle = await readFile(join(env.dir, "anomaly.polis"));
+      expect(bundle.equals(await loadBundle(join(env.dir, "anomaly")))).to.equal(true);
       expect(r.json.checksum).to.equal(sha256Hex(bundle));
       expect(r.json.mrenclave).to.equal(measureApp(bundle, CONFIG));
       const record = await env.client.appRegistry.appRecord(app);
@@ -158,7 +161,7 @@ describe("polis CLI: asset owner journey (anvil)", function () {
         app,
         owner,
         name: "anomaly",
-        uri: "https://apps.example/anomaly.js",
+        uri: "https://apps.example/anomaly.polis",
         tee: true,
       });
       expect(r.json.enclaveConfigHash).to.equal(enclaveConfigHash(CONFIG));

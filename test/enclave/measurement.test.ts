@@ -7,7 +7,7 @@ import { EnclaveError } from "../../src/enclave/errors.js";
 import {
   enclaveConfigHash,
   loadBundle,
-  measure,
+  measureApp,
   validateEnclaveConfig,
   type EnclaveConfig,
 } from "../../src/enclave/measurement.js";
@@ -19,26 +19,26 @@ describe("Enclave measurement", () => {
     const dir = mkdtempSync(join(tmpdir(), "polis-bundle-"));
     try {
       writeFileSync(join(dir, "bundle.polis"), folder);
-      expect(measure(await loadBundle(join(dir, "bundle.polis")), VITALS_CONFIG)).to.equal(
-        measure(folder, VITALS_CONFIG),
+      expect(measureApp(await loadBundle(join(dir, "bundle.polis")), VITALS_CONFIG)).to.equal(
+        measureApp(folder, VITALS_CONFIG),
       );
-      const m = measure(folder, VITALS_CONFIG);
+      const m = measureApp(folder, VITALS_CONFIG);
       expect(m).to.match(/^0x[0-9a-f]{64}$/);
       const changed = Buffer.from(folder);
       changed[changed.length - 2] ^= 1;
-      expect(measure(changed, VITALS_CONFIG)).to.not.equal(m);
+      expect(measureApp(changed, VITALS_CONFIG)).to.not.equal(m);
       const variants: EnclaveConfig[] = [
         { ...VITALS_CONFIG, debug: true },
         { ...VITALS_CONFIG, entrypoint: "other.mjs" },
         { ...VITALS_CONFIG, limits: { ...VITALS_CONFIG.limits, memoryMb: 129 } },
       ];
-      for (const v of variants) expect(measure(folder, v)).to.not.equal(m);
+      for (const v of variants) expect(measureApp(folder, v)).to.not.equal(m);
       expect(enclaveConfigHash({ ...VITALS_CONFIG })).to.equal(enclaveConfigHash(VITALS_CONFIG));
       // Keys in another order measure the same (canonical JSON).
       const reordered = JSON.parse(
         `{"debug":false,"limits":${JSON.stringify(VITALS_CONFIG.limits)},"runtime":"node","entrypoint":"app.mjs"}`,
       );
-      expect(measure(folder, reordered)).to.equal(m);
+      expect(measureApp(folder, reordered)).to.equal(m);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

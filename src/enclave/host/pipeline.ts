@@ -25,7 +25,7 @@ import {
   type UnsignedSessionRequest,
 } from "../../core/sms.js";
 import { EnclaveError, type EnclaveFailure } from "../errors.js";
-import { isSafeRelativePath, loadBundle, measure, validateEnclaveConfig } from "../measurement.js";
+import { isSafeRelativePath, loadBundle, measureApp, validateEnclaveConfig } from "../measurement.js";
 import { computeReportData, signQuote, type QuoteBody } from "../attestation/quote.js";
 import type { PlatformIdentity } from "../attestation/authority.js";
 import { computeInputHash, receiptHash, type UsageReceipt } from "../receipt.js";
@@ -72,7 +72,7 @@ export async function runPipeline(
   const startedAt = Date.now();
   const config = validateEnclaveConfig(spec.app.config);
   const bundle = await loadBundle(spec.app.bundlePath);
-  const mrenclave = measure(bundle, config);
+  const mrenclave = measureApp(bundle, config);
   const taskId = computeTaskId(spec.dealId, spec.taskIndex);
   const domain = taskDomain(spec.chainId, spec.taskManager);
   await mkdir(ctx.workDir, { recursive: true, mode: 0o700 });

@@ -10,7 +10,7 @@ import type { Deal } from "../../../src/core/deal.js";
 import {
   enclaveConfigHash,
   loadBundle,
-  measure,
+  measureApp,
   type EnclaveConfig,
 } from "../../../src/enclave/measurement.js";
 import { ONE, deployFixture, fund, type PolisFixture } from "../../helpers/fixture.js";
@@ -51,7 +51,7 @@ export async function teeMarketFixture(): Promise<TeeMarket> {
   const bundlePath = join(APPS_DIR, "vitals");
   const bundle = await loadBundle(bundlePath);
   const config = VITALS_CONFIG;
-  const mrenclave = measure(bundle, config);
+  const mrenclave = measureApp(bundle, config);
   const appParams = {
     name: "vitals-anomalies",
     uri: "file://examples/enclave-apps/vitals",

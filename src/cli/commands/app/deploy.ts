@@ -1,10 +1,15 @@
-import { readFile } from "node:fs/promises";
+import { readFile, stat, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { ZeroHash } from "ethers";
 import { sha256Hex } from "../../../core/crypto/index.js";
 import { UserError } from "../../../core/errors/index.js";
-import { enclaveConfigHash, measureApp } from "../../../core/index.js";
-import type { EnclaveConfig } from "../../../core/index.js";
+import {
+  enclaveConfigHash,
+  loadBundle,
+  measureApp,
+  validateEnclaveConfig,
+  type EnclaveConfig,
+} from "../../../core/measurement.js";
 import { createApp } from "../../../sdk/actions/assets/createApp.js";
 import { examples, handler } from "../../command.js";
 import type { CliIo } from "../../io.js";
@@ -28,14 +33,17 @@ export function registerAppDeploy(group: Command, io: CliIo): void {
     .description("register an app (checksum and enclave measurement computed from the bundle)")
     .requiredOption("--name <name>", "app name")
     .requiredOption("--uri <uri>", "where workers download the bundle")
-    .option("--bundle <file>", "the app bundle: its sha256 becomes the checksum")
+    .option(
+      "--bundle <path>",
+      "the app folder (packed into <folder>.polis, the file to publish at --uri) or a .polis archive",
+    )
     .option("--checksum <0x..>", "sha256 of the bundle, when not passing --bundle")
     .option("--enclave-config <file>", "enclave config JSON (TEE apps): computes mrenclave")
     .option("--mrenclave <0x..>", "enclave measurement, when not computed")
     .option("--enclave-config-hash <0x..>", "sha256 of the canonical enclave config")
     .action(
       handler(io, async (ctx, opts: AppDeployFlags) => {
-        const bundle = opts.bundle ? await readFileOr(opts.bundle) : undefined;
+        const bundle = opts.bundle ? await readBundle(opts.bundle) : undefined;
         const checksum = bundle
           ? sha256Hex(bundle)
           : opts.checksum
@@ -78,39 +86,36 @@ export function registerAppDeploy(group: Command, io: CliIo): void {
       }),
     );
   examples(cmd, [
-    "polis app deploy --name anomaly --uri https://apps.example/anomaly.js --bundle anomaly.js",
-    "polis app deploy --name anomaly --uri https://apps.example/a.js --bundle a.js --enclave-config enclave.json",
+    "polis app deploy --name anomaly --uri https://apps.example/anomaly.polis --bundle ./anomaly",
+    "polis app deploy --name anomaly --uri https://apps.example/anomaly.polis --bundle ./anomaly --enclave-config enclave.json",
   ]);
 }
 
-async function readFileOr(path: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch {
-    throw new UserError(`Cannot read ${path}.`);
+/**
+ * The bundle bytes workers will download and measure: a folder is packed into the deterministic
+ * Polis archive (written next to it for publishing), an archive file is taken as is.
+ */
+async function readBundle(path: string): Promise<Buffer> {
+  const bytes = await loadBundle(path);
+  if ((await stat(path)).isDirectory()) {
+    const archive = `${path.replace(/\/+$/, "")}.polis`;
+    await writeFile(archive, bytes);
   }
+  return bytes;
 }
 
 async function readEnclaveConfig(path: string): Promise<EnclaveConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch {
+    throw new UserError(`Cannot read ${path}.`);
+  }
   let value: unknown;
   try {
-    value = JSON.parse((await readFileOr(path)).toString("utf8"));
-  } catch (error) {
-    if (error instanceof UserError) throw error;
+    value = JSON.parse(text);
+  } catch {
     throw new UserError(`${path} is not valid JSON.`);
   }
-  const c = value as Partial<EnclaveConfig>;
-  const limits = c?.limits as Record<string, unknown> | undefined;
-  const ok =
-    typeof c?.entrypoint === "string" &&
-    (c.runtime === "node" || c.runtime === "wasi") &&
-    typeof c.debug === "boolean" &&
-    limits !== undefined &&
-    ["cpuMs", "memoryMb", "outputBytes", "wallMs"].every((k) => typeof limits[k] === "number");
-  if (!ok) {
-    throw new UserError(`${path} is not an enclave config.`, {
-      hint: 'Expected {"entrypoint", "runtime": "node"|"wasi", "limits": {cpuMs, memoryMb, outputBytes, wallMs}, "debug"}.',
-    });
-  }
-  return c as EnclaveConfig;
+  return validateEnclaveConfig(value);
 }
