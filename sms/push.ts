@@ -47,6 +47,8 @@ export interface PushService {
   ): Promise<{ version: number }>;
   /** Existence check (never the value). @throws PushDenied("RequestMalformed") */
   exists(address: { kind: string; target: string; name?: string }): boolean;
+  /** A beneficiary's public result key (base64), or undefined. Public keys only: never a secret. */
+  beneficiaryKey(target: string): string | undefined;
 }
 
 /** Byte-size rules per kind: keys are exactly 32 bytes, secrets 1..4096 bytes. */
@@ -133,6 +135,11 @@ export function createPushService(deps: PushServiceDeps): PushService {
     exists(address) {
       const a = parseSecretAddress(address);
       return store.secrets.exists(a.kind, a.target, a.name);
+    },
+
+    beneficiaryKey(target) {
+      const a = parseSecretAddress({ kind: "beneficiary-key", target });
+      return store.secrets.get("beneficiary-key", a.target)?.toString("base64");
     },
 
     async push(address, body) {

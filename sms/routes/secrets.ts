@@ -4,7 +4,8 @@ import type { PushService } from "../push.js";
 
 /**
  * POST /v1/challenges, PUT /v1/secrets/:kind/:target[/:name] (push) and
- * GET /v1/secrets/:kind/:target[/:name] (existence: `{ exists }`, never the value).
+ * GET /v1/secrets/:kind/:target[/:name] (existence: `{ exists }`, never a secret value; for
+ * `beneficiary-key`, a public key, also `{ publicKey }` so standard workers can encrypt results).
  */
 export function secretRoutes(p: {
   push: PushService;
@@ -23,7 +24,9 @@ export function secretRoutes(p: {
   const get = (req: Request, res: Response) => {
     const { kind, target, name } = req.params as Record<string, string | undefined>;
     const exists = p.push.exists({ kind: kind!, target: target!, name });
-    res.status(exists ? 200 : 404).json({ exists });
+    const publicKey =
+      exists && kind === "beneficiary-key" ? p.push.beneficiaryKey(target!) : undefined;
+    res.status(exists ? 200 : 404).json(publicKey ? { exists, publicKey } : { exists });
   };
   router.put("/v1/secrets/:kind/:target{/:name}", p.limits.secrets, body, put);
   router.get("/v1/secrets/:kind/:target{/:name}", p.limits.exists, get);

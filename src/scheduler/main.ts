@@ -20,7 +20,9 @@ const scheduler = createScheduler(
     workers: config.workers.map((w) => new Wallet(readKeyFile(w.keyFile)).address),
     apiHost: config.scheduler.apiHost,
     apiPort: config.scheduler.apiPort,
-    p2pListen: [`/ip4/127.0.0.1/tcp/${config.scheduler.p2pPort ?? 0}`],
+    p2pListen: config.scheduler.p2pPort
+      ? [`/ip4/127.0.0.1/tcp/${config.scheduler.p2pPort}`]
+      : undefined,
     confirmations: config.scheduler.confirmations,
     heartbeatMs: config.scheduler.heartbeatMs,
     maxBatch: config.scheduler.maxBatch,

@@ -37,7 +37,8 @@ export interface SchedulerInit {
   apiPort?: number;
   /** URL results are published under (default http://<apiHost>:<apiPort>). */
   publicUrl?: string;
-  /** libp2p listen addresses (default an OS-assigned port on 127.0.0.1). */
+  /** libp2p listen addresses (default: the port used last time, else an OS-assigned one, on
+   * 127.0.0.1). */
   p2pListen?: string[];
   /** Worker heartbeat period (default 2 s); 3 missed heartbeats = lost. */
   heartbeatMs?: number;
@@ -196,12 +197,24 @@ export function createScheduler(components: SchedulerComponents, init: Scheduler
       );
       server.on("request", api);
 
-      node = await createP2PNode({
-        walletPrivateKey: components.walletPrivateKey,
-        listen: init.p2pListen,
-        isAllowed: (address) => allowed.has(address),
-      });
-      await node.start();
+      // Reuse the previous port after a restart so workers keep dialing the same address.
+      const savedPort = store.getMeta("p2pPort");
+      const startNode = async (listen: string[]) => {
+        const n = await createP2PNode({
+          walletPrivateKey: components.walletPrivateKey,
+          listen,
+          isAllowed: (address) => allowed.has(address),
+        });
+        await n.start();
+        return n;
+      };
+      node = await startNode(init.p2pListen ?? [`/ip4/127.0.0.1/tcp/${savedPort ?? 0}`]).catch(() =>
+        startNode(["/ip4/127.0.0.1/tcp/0"]),
+      );
+      const p2pPort = dialAddressOf(node)
+        .toString()
+        .match(/\/tcp\/(\d+)/)?.[1];
+      if (p2pPort) store.setMeta("p2pPort", p2pPort);
       node.services.pubsub.subscribe(workTopic(init.pool));
       await handleRpc(
         node,

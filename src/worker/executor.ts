@@ -1,4 +1,5 @@
 import type { Assignment } from "../pool/protocol.js";
+import type { SignedReceipt } from "../core/receipt.js";
 
 /** What running a task produced, persisted by the worker before it acts on it. */
 export interface ExecutionOutcome {
@@ -6,8 +7,8 @@ export interface ExecutionOutcome {
   resultDigest: string;
   /** Base64 of the blob to store (encrypted for the beneficiary, or the clear archive). */
   blob: string;
-  /** Canonical JSON of the usage receipt and its enclave signature (TEE), if any. */
-  receipt?: { body: string; signature: string };
+  /** The usage receipt and its enclave signature (TEE), served by the result store. */
+  receipt?: SignedReceipt;
   receiptHash: string;
   /** Hex callback data when the deal has a callback. */
   callbackData: string;
@@ -15,6 +16,8 @@ export interface ExecutionOutcome {
   enclave: string;
   enclaveSignature: string;
   attestation: string;
+  /** Where the time went (ms), for metrics and the pool bench. */
+  timings?: Record<string, number>;
 }
 
 export interface ExecutionContext {

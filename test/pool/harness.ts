@@ -63,14 +63,17 @@ export async function clientFor(f: PolisFixture, signer: Wallet): Promise<PolisC
 }
 
 /** Starts a scheduler (for `pool`, keyed by `schedulerWallet`) and workers with the given executors. */
+/** An executor, or a factory building one for the worker's wallet and client. */
+export type ExecutorSpec = TaskExecutor | ((wallet: Wallet, client: PolisClient) => TaskExecutor);
+
 export async function startPool(
   f: PolisFixture,
   pool: string,
   schedulerWallet: Wallet,
-  executors: TaskExecutor[],
-  opts: { tee?: boolean; heartbeatMs?: number } = {},
+  executors: ExecutorSpec[],
+  opts: { tee?: boolean; heartbeatMs?: number; dataDir?: string } = {},
 ): Promise<PoolHarness> {
-  const dir = mkdtempSync(join(tmpdir(), "polis-pool-"));
+  const dir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "polis-pool-"));
   const workerWallets = await Promise.all(executors.map(() => fundedWallet()));
   const scheduler = createScheduler(
     {
@@ -91,11 +94,14 @@ export async function startPool(
   await scheduler.start();
   const workers: PoolWorker[] = [];
   for (const [i, w] of workerWallets.entries()) {
+    const client = await clientFor(f, w);
+    const spec = executors[i];
+    const executor: TaskExecutor = "execute" in spec ? spec : spec(w, client);
     const worker = createWorker(
       {
-        client: await clientFor(f, w),
+        client,
         walletPrivateKey: w.privateKey,
-        executor: executors[i],
+        executor,
         logger: quiet.child({ c: `worker${i}` }),
       },
       {

@@ -1,6 +1,6 @@
 import { randomBytes, type KeyObject } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import {
   Wallet,
   ZeroAddress,
@@ -12,7 +12,7 @@ import {
 } from "ethers";
 import { taskDomain } from "../../core/domain.js";
 import { taskId as computeTaskId } from "../../core/deal.js";
-import { packArchive, unpackArchive } from "../../core/crypto/archive.js";
+import { packArchive } from "../../core/crypto/archive.js";
 import { sha256Hex } from "../../core/crypto/bytes.js";
 import { decryptDataset } from "../../core/crypto/datasetFile.js";
 import { encryptResult, generateX25519KeyPair, openEnvelope } from "../../core/crypto/x25519.js";
@@ -24,8 +24,9 @@ import {
   type SessionResponse,
   type UnsignedSessionRequest,
 } from "../../core/sms.js";
+import { unpackBundle } from "../bundle.js";
 import { EnclaveError, type EnclaveFailure } from "../errors.js";
-import { isSafeRelativePath, loadBundle, measureApp, validateEnclaveConfig } from "../measurement.js";
+import { loadBundle, measureApp, validateEnclaveConfig } from "../measurement.js";
 import { computeReportData, signQuote, type QuoteBody } from "../attestation/quote.js";
 import type { PlatformIdentity } from "../attestation/authority.js";
 import { computeInputHash, receiptHash, type UsageReceipt } from "../receipt.js";
@@ -268,25 +269,6 @@ export async function runPipeline(
     };
   } finally {
     await rm(taskDir, { recursive: true, force: true });
-  }
-}
-
-async function unpackBundle(bundle: Buffer, appDir: string, entrypoint: string): Promise<void> {
-  let entries;
-  try {
-    entries = unpackArchive(bundle);
-  } catch (cause) {
-    throw new EnclaveError("BundleInvalid", "The app bundle is not a valid archive.", { cause });
-  }
-  if (!entries.some((e) => e.path === entrypoint))
-    throw new EnclaveError("BundleInvalid", `The bundle has no entrypoint ${entrypoint}.`);
-  await mkdir(appDir, { mode: 0o700 });
-  for (const e of entries) {
-    if (!isSafeRelativePath(e.path))
-      throw new EnclaveError("BundleInvalid", `Unsafe path in bundle: ${e.path}.`);
-    const target = join(appDir, e.path);
-    await mkdir(dirname(target), { recursive: true, mode: 0o700 });
-    await writeFile(target, e.data, { mode: 0o400 });
   }
 }
 
