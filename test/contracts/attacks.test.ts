@@ -69,8 +69,10 @@ async function walletFixture() {
 describe("Attacks", () => {
   describe("signature replay", () => {
     it("refuses orders signed for this hub on another chain id with the same addresses", async () => {
-      const f = await networkHelpers.loadFixture(marketFixture);
+      // Two fresh chains, same deployer and nonces: identical addresses, different chain ids.
+      const here = await network.create();
       const other = await network.create({ override: { chainId: 1337 } });
+      const f = await marketOn(await deployOn(here.ethers as unknown as typeof ethers));
       const g = await marketOn(await deployOn(other.ethers as unknown as typeof ethers));
       expect(g.chainId).to.equal(1337n);
       expect(await g.hub.getAddress()).to.equal(await f.hub.getAddress());
@@ -84,6 +86,7 @@ describe("Attacks", () => {
       // The same orders signed for the other chain match there.
       await match(g, await signOrders(g, signedHere));
       await other.close();
+      await here.close();
     });
 
     it("refuses orders signed for another deployment on the same chain", async () => {
