@@ -6,6 +6,7 @@ import { registerDeal } from "./commands/deal/index.js";
 import { registerInit } from "./commands/init.js";
 import { registerOrder } from "./commands/order/index.js";
 import { registerOrderbook } from "./commands/orderbook/index.js";
+import { registerPool } from "./commands/pool/index.js";
 import { registerResult } from "./commands/result/index.js";
 import { registerRun } from "./commands/run.js";
 import { registerTask } from "./commands/task/index.js";
@@ -52,6 +53,7 @@ export function createProgram(io: CliIo): Command {
   registerApp(program, io);
   registerDataset(program, io);
   registerWorkerpool(program, io);
+  registerPool(program, io);
   registerOrder(program, io);
   registerOrderbook(program, io);
   registerRun(program, io);

@@ -10,6 +10,12 @@ export interface WorkerConfig extends Omit<WorkerInventory, "version"> {
   keyFile: string;
   /** TEE workers: folder written by scripts/attestation/enrol-host.ts. */
   platformDir?: string;
+  /** Prometheus /metrics port of the worker process (default 0: OS-assigned, see worker.json). */
+  metricsPort?: number;
+  /** Host the metrics endpoint binds (default 127.0.0.1). */
+  metricsHost?: string;
+  /** On SIGTERM, time running tasks get to finish before they are handed back (default 10 s). */
+  stopGraceMs?: number;
 }
 
 /** A pool as `polis pool start` runs it: one scheduler and its workers. */
@@ -31,6 +37,10 @@ export interface PoolConfig {
     confirmations?: number;
     heartbeatMs?: number;
     maxBatch?: number;
+    /** Chain polling period in ms (default 500). */
+    pollMs?: number;
+    /** Longest wait of a fast-path result for its batch, ms (default 300). */
+    flushMs?: number;
   };
   workers: WorkerConfig[];
 }
@@ -62,6 +72,10 @@ export function loadPoolConfig(path: string): PoolConfig {
     need(typeof w.keyFile === "string", `workers[${i}].keyFile`);
     need(["cloud", "fog", "edge"].includes(w.resourceClass), `workers[${i}].resourceClass`);
     need(Number.isSafeInteger(w.capacity) && w.capacity > 0, `workers[${i}].capacity`);
+    need(
+      w.metricsPort === undefined || (Number.isSafeInteger(w.metricsPort) && w.metricsPort >= 0),
+      `workers[${i}].metricsPort`,
+    );
   });
   return {
     ...raw,
@@ -77,6 +91,7 @@ export function loadPoolConfig(path: string): PoolConfig {
       memoryMb: w.memoryMb ?? 1024,
       tee: w.tee ?? false,
       location: w.location ?? "",
+      metricsPort: w.metricsPort ?? 0,
     })),
   };
 }

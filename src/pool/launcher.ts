@@ -3,7 +3,14 @@ import { createWriteStream, mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadPoolConfig } from "./config.js";
-import { announcementPath, readAnnouncement, type SchedulerAnnouncement } from "./runtime.js";
+import {
+  announcementPath,
+  readAnnouncement,
+  readWorkerAnnouncement,
+  workerAnnouncementPath,
+  type SchedulerAnnouncement,
+  type WorkerAnnouncement,
+} from "./runtime.js";
 
 const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 
@@ -15,14 +22,29 @@ export interface PoolProcess {
 }
 
 export interface RunningPool {
-  scheduler: SchedulerAnnouncement;
+  /** The scheduler's current announcement (updated by a restart). */
+  readonly scheduler: SchedulerAnnouncement;
   processes: PoolProcess[];
-  /** (Re)starts one process by name ("scheduler", "worker0", ...). */
-  restart(name: string): Promise<PoolProcess>;
+  /** (Re)starts one process by name ("scheduler", "worker0", ...), optionally with extra env. */
+  restart(name: string, opts?: { env?: NodeJS.ProcessEnv }): Promise<PoolProcess>;
+  /** Waits for a worker's announcement (address, metrics URL) of its current run. */
+  workerInfo(name: string, timeoutMs?: number): Promise<WorkerAnnouncement>;
   /** Kills one process with a signal (crash tests use SIGKILL). */
   kill(name: string, signal?: NodeJS.Signals): Promise<void>;
-  /** SIGTERM everything and wait (SIGKILL after `graceMs`). */
+  /**
+   * Graceful stop: SIGTERM the workers (they finish or hand back their tasks), then the scheduler
+   * (it pushes the results handed in); SIGKILL whatever outlives `graceMs`.
+   */
   stop(graceMs?: number): Promise<void>;
+}
+
+export interface LaunchOptions {
+  /** Extra environment for every process. */
+  env?: NodeJS.ProcessEnv;
+  /** Extra environment per process name ("worker1": { POLIS_CRASH_BEFORE: "reveal" }). */
+  processEnv?: Record<string, NodeJS.ProcessEnv>;
+  /** Indexes of the config's workers to start (default: all). */
+  workers?: number[];
 }
 
 /**
@@ -32,14 +54,15 @@ export interface RunningPool {
  */
 export async function launchPool(
   configPath: string,
-  opts: { env?: NodeJS.ProcessEnv } = {},
+  opts: LaunchOptions = {},
 ): Promise<RunningPool> {
   const config = loadPoolConfig(configPath);
   const logs = join(config.dataDir, "logs");
   mkdirSync(logs, { recursive: true });
   const processes = new Map<string, PoolProcess>();
 
-  const start = (name: string): PoolProcess => {
+  const start = (name: string, extraEnv: NodeJS.ProcessEnv = {}): PoolProcess => {
+    if (name !== "scheduler") rmSync(workerAnnouncementPath(config.dataDir, name), { force: true });
     const args =
       name === "scheduler"
         ? ["--import", "tsx", join(ROOT, "src/scheduler/main.ts"), resolve(configPath)]
@@ -54,7 +77,7 @@ export async function launchPool(
     const out = createWriteStream(logFile, { flags: "a" });
     const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", ...args], {
       cwd: ROOT,
-      env: { ...process.env, ...opts.env },
+      env: { ...process.env, ...opts.env, ...opts.processEnv?.[name], ...extraEnv },
       stdio: ["ignore", "pipe", "pipe"],
     });
     child.stdout!.pipe(out);
@@ -76,24 +99,34 @@ export async function launchPool(
       });
     });
 
+  // Never leave orphans behind if the launching process exits without stopping the pool.
+  const killAll = () => {
+    for (const p of processes.values()) if (p.child.exitCode === null) p.child.kill("SIGKILL");
+  };
+  process.once("exit", killAll);
+
   rmSync(announcementPath(config.dataDir), { force: true });
   start("scheduler");
-  const scheduler = await readAnnouncement(config.dataDir);
-  config.workers.forEach((_, i) => start(`worker${i}`));
+  let scheduler = await readAnnouncement(config.dataDir);
+  const workers = opts.workers ?? config.workers.map((_, i) => i);
+  for (const i of workers) start(`worker${i}`);
 
   return {
-    scheduler,
+    get scheduler() {
+      return scheduler;
+    },
     get processes() {
       return [...processes.values()];
     },
-    async restart(name) {
+    async restart(name, restartOpts = {}) {
       const old = processes.get(name);
       if (old) await waitExit(old.child, 10_000);
       if (name === "scheduler") rmSync(announcementPath(config.dataDir), { force: true });
-      const p = start(name);
-      if (name === "scheduler") await readAnnouncement(config.dataDir);
+      const p = start(name, restartOpts.env);
+      if (name === "scheduler") scheduler = await readAnnouncement(config.dataDir);
       return p;
     },
+    workerInfo: (name, timeoutMs) => readWorkerAnnouncement(config.dataDir, name, timeoutMs),
     async kill(name, signal = "SIGKILL") {
       const p = processes.get(name);
       if (!p) return;
@@ -102,8 +135,14 @@ export async function launchPool(
     },
     async stop(graceMs = 15_000) {
       const all = [...processes.values()];
-      for (const p of all) if (p.child.exitCode === null) p.child.kill("SIGTERM");
-      await Promise.all(all.map((p) => waitExit(p.child, graceMs)));
+      const workerProcs = all.filter((p) => p.name !== "scheduler");
+      const alive = (p: PoolProcess) => p.child.exitCode === null && p.child.signalCode === null;
+      for (const p of workerProcs) if (alive(p)) p.child.kill("SIGTERM");
+      await Promise.all(workerProcs.map((p) => waitExit(p.child, graceMs)));
+      const schedulerProc = processes.get("scheduler");
+      if (schedulerProc && alive(schedulerProc)) schedulerProc.child.kill("SIGTERM");
+      if (schedulerProc) await waitExit(schedulerProc.child, graceMs);
+      process.removeListener("exit", killAll);
     },
   };
 }

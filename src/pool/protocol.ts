@@ -63,6 +63,8 @@ export interface HeartbeatRequest {
 export interface HeartbeatResponse {
   /** Assignments the scheduler no longer wants this worker to run (reassigned, done, expired). */
   cancel: string[];
+  /** Reported tasks that are closed on-chain (completed or failed): nothing is left to do. */
+  done?: string[];
 }
 
 export interface WorkRequest {

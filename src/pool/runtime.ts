@@ -1,6 +1,6 @@
 import { KeepAliveJsonRpcProvider } from "../core/rpcProvider.js";
 import { readFileSync, writeFileSync, renameSync, mkdirSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Wallet } from "ethers";
 import pino, { type Logger } from "pino";
 import { createClient, type PolisClient } from "../sdk/client.js";
@@ -18,10 +18,7 @@ export function announcementPath(dataDir: string): string {
 }
 
 export function writeAnnouncement(dataDir: string, a: SchedulerAnnouncement): void {
-  mkdirSync(dataDir, { recursive: true });
-  const path = announcementPath(dataDir);
-  writeFileSync(`${path}.tmp`, JSON.stringify(a, null, 2));
-  renameSync(`${path}.tmp`, path);
+  writeJsonAtomic(announcementPath(dataDir), a);
 }
 
 /** Waits until the scheduler process has published its address. */
@@ -29,13 +26,49 @@ export async function readAnnouncement(
   dataDir: string,
   timeoutMs = 60_000,
 ): Promise<SchedulerAnnouncement> {
+  return waitForJson<SchedulerAnnouncement>(announcementPath(dataDir), timeoutMs);
+}
+
+/** What a worker process publishes in `<dataDir>/worker<i>.json` once it has joined. */
+export interface WorkerAnnouncement {
+  name: string;
+  address: string;
+  /** Prometheus endpoint, e.g. http://127.0.0.1:41234/metrics. */
+  metricsUrl: string;
+  pid: number;
+}
+
+export function workerAnnouncementPath(dataDir: string, name: string): string {
+  return join(dataDir, `${name}.json`);
+}
+
+export function writeWorkerAnnouncement(dataDir: string, a: WorkerAnnouncement): void {
+  writeJsonAtomic(workerAnnouncementPath(dataDir, a.name), a);
+}
+
+/** Waits until worker `name` ("worker0", ...) has published its announcement. */
+export async function readWorkerAnnouncement(
+  dataDir: string,
+  name: string,
+  timeoutMs = 60_000,
+): Promise<WorkerAnnouncement> {
+  return waitForJson<WorkerAnnouncement>(workerAnnouncementPath(dataDir, name), timeoutMs);
+}
+
+function writeJsonAtomic(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(`${path}.tmp`, JSON.stringify(value, null, 2));
+  renameSync(`${path}.tmp`, path);
+}
+
+async function waitForJson<T>(path: string, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      return JSON.parse(readFileSync(announcementPath(dataDir), "utf8")) as SchedulerAnnouncement;
+      return JSON.parse(readFileSync(path, "utf8")) as T;
     } catch {
-      if (Date.now() > deadline) throw new Error(`no scheduler announcement in ${dataDir}`);
-      await new Promise((r) => setTimeout(r, 200));
+      if (Date.now() > deadline) throw new Error(`${path} did not appear`);
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
 }
@@ -50,9 +83,15 @@ export async function rpcClient(
   return createClient({ signer: new Wallet(privateKey, provider), deploymentsDir });
 }
 
-/** JSON logs for a pool process (pino); level from POLIS_LOG_LEVEL (default info). */
+/**
+ * JSON logs for a pool process (pino) on stdout; level from POLIS_LOG_LEVEL (default info).
+ * Writes are synchronous: a process that is killed loses no line it logged.
+ */
 export function processLogger(name: string): Logger {
-  return pino({ name, level: process.env.POLIS_LOG_LEVEL ?? "info" });
+  return pino(
+    { name, level: process.env.POLIS_LOG_LEVEL ?? "info" },
+    pino.destination({ dest: 1, sync: true }),
+  );
 }
 
 /** Stops `service` on SIGINT/SIGTERM, then exits. */

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { Signer } from "ethers";
-import { ServiceError } from "../core/errors/index.js";
+import { ServiceError, UserError } from "../core/errors/index.js";
 import { uploadMessage } from "./auth.js";
 
 async function signedHeaders(
@@ -38,8 +38,7 @@ export async function uploadResult(
     throw new ServiceError(`Result store ${baseUrl} is unreachable.`, { cause });
   });
   const body = (await res.json().catch(() => ({}))) as { url?: string; error?: string };
-  if (!res.ok || !body.url)
-    throw new ServiceError(`Result upload refused (${res.status}): ${body.error ?? "unknown"}`);
+  if (!res.ok || !body.url) throw refusal("Result upload", res.status, body.error);
   return body.url;
 }
 
@@ -61,5 +60,16 @@ export async function uploadReceipt(
   }).catch((cause) => {
     throw new ServiceError(`Result store ${baseUrl} is unreachable.`, { cause });
   });
-  if (!res.ok) throw new ServiceError(`Receipt upload refused (${res.status}).`);
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { error?: string };
+    throw refusal("Receipt upload", res.status, body.error);
+  }
+}
+
+/** A refused upload: final (UserError) for a 4xx, worth retrying (ServiceError) otherwise. */
+function refusal(what: string, status: number, error: string | undefined) {
+  const message = `${what} refused (${status}): ${error ?? "unknown"}`;
+  return status >= 400 && status < 500 && status !== 429
+    ? new UserError(message)
+    : new ServiceError(message);
 }

@@ -44,7 +44,7 @@ export class Assigner {
     now: number,
   ): Promise<Assignment[]> {
     const capacity = inventory?.capacity ?? 1;
-    const free = Math.min(slots, capacity - this.store.activeAssignmentsOfWorker(worker).length);
+    const free = Math.min(slots, capacity - this.store.busyAssignmentsOfWorker(worker));
     if (free <= 0) return [];
     const out: Assignment[] = [];
     for (const task of this.store.candidateTasks(worker)) {

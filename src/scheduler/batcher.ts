@@ -1,10 +1,11 @@
 import type { Logger } from "pino";
 import { toDeal } from "../core/index.js";
 import type { PolisClient } from "../sdk/client.js";
+import { TASK_STATUS } from "./chainSync.js";
 import type { SchedulerMetrics } from "./metrics.js";
 import { toFastResult } from "./fastResult.js";
 import type { SchedulerStore } from "./store.js";
-import type { TxQueue } from "./txQueue.js";
+import type { TxQueue } from "../pool/txQueue.js";
 
 export interface BatcherInit {
   /** Most results per pushResults transaction (default 50). */
@@ -28,7 +29,26 @@ export class ResultBatcher {
     private readonly metrics: SchedulerMetrics,
   ) {}
 
-  async flush(nowMs: number, force = false): Promise<number> {
+  #tail: Promise<unknown> = Promise.resolve();
+  #queued = false;
+
+  /**
+   * Pushes the deals whose batch is ready: full, old enough, forced, or complete (no other task
+   * of the deal can still hand in a result, so waiting would only add latency). Passes never
+   * overlap; calls made while one is queued share it.
+   */
+  flush(nowMs: number, force = false): Promise<number> {
+    if (!force && this.#queued) return Promise.resolve(0);
+    if (!force) this.#queued = true;
+    const run = this.#tail.then(() => {
+      if (!force) this.#queued = false;
+      return this.#flushOnce(Math.max(nowMs, Date.now()), force);
+    });
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async #flushOnce(nowMs: number, force: boolean): Promise<number> {
     const byDeal = new Map<string, ReturnType<SchedulerStore["queuedResults"]>>();
     for (const row of this.store.queuedResults()) {
       const list = byDeal.get(row.dealId) ?? [];
@@ -38,8 +58,12 @@ export class ResultBatcher {
     let pushed = 0;
     for (const [dealId, rows] of byDeal) {
       const oldest = Math.min(...rows.map((r) => r.queuedAt));
-      if (!force && rows.length < this.init.maxBatch && nowMs - oldest < this.init.flushMs)
-        continue;
+      const ready =
+        force ||
+        rows.length >= this.init.maxBatch ||
+        nowMs - oldest >= this.init.flushMs ||
+        this.store.outstandingTasksOfDeal(dealId) === 0;
+      if (!ready) continue;
       for (let i = 0; i < rows.length; i += this.init.maxBatch) {
         pushed += await this.#push(dealId, rows.slice(i, i + this.init.maxBatch), nowMs);
       }
@@ -78,6 +102,8 @@ export class ResultBatcher {
       );
       return rows.length;
     } catch (err) {
+      // Only a revert condemns a result; a transport or nonce error leaves it queued for a retry.
+      if ((err as { code?: string }).code !== "CALL_EXCEPTION") throw err;
       if (rows.length > 1) {
         this.logger.warn(
           { dealId, tasks: rows.length, err: (err as Error).message },
@@ -89,10 +115,17 @@ export class ResultBatcher {
       }
       const [row] = rows;
       const status = Number((await this.client.taskManager.taskOf(row.taskId)).status);
-      if (status === 3) {
+      if (status === TASK_STATUS.Completed) {
+        // Completed meanwhile (e.g. pushed by its worker while this scheduler was down).
         this.store.setResultState(row.taskId, "pushed", null);
         this.store.setTaskState(row.taskId, "completed", nowMs);
         this.store.closeAssignments(row.taskId, "done", nowMs);
+        return 0;
+      }
+      if (status === TASK_STATUS.Failed) {
+        this.store.dropResult(row.taskId);
+        this.store.setTaskState(row.taskId, "failed", nowMs);
+        this.store.closeAssignments(row.taskId, "failed", nowMs);
         return 0;
       }
       this.logger.error(
@@ -102,8 +135,7 @@ export class ResultBatcher {
       this.metrics.failures.inc({ cause: "result-rejected" });
       this.store.setResultState(row.taskId, "rejected", null);
       this.store.dropResult(row.taskId);
-      this.store.closeAssignments(row.taskId, "failed", nowMs);
-      this.store.setTaskState(row.taskId, "pending", nowMs);
+      this.store.failAssignment(row.taskId, row.worker, nowMs);
       return 0;
     }
   }

@@ -5,7 +5,7 @@ import type { PolisClient } from "../sdk/client.js";
 import { TASK_STATUS } from "./chainSync.js";
 import type { SchedulerMetrics } from "./metrics.js";
 import type { SchedulerStore } from "./store.js";
-import type { TxQueue } from "./txQueue.js";
+import type { TxQueue } from "../pool/txQueue.js";
 
 const PROVED = 2;
 

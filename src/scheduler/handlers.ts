@@ -31,6 +31,8 @@ export interface HandlerDeps {
   metrics: SchedulerMetrics;
   /** Called when a fast-path result was queued (lets the batcher flush early). */
   onResultQueued: () => void;
+  /** Called when tasks went back to the queue (lets the scheduler announce work at once). */
+  onRequeued?: () => void;
 }
 
 const HEX32 = /^0x[0-9a-fA-F]{64}$/;
@@ -64,12 +66,17 @@ export function createPoolHandler(deps: HandlerDeps): RpcHandler {
           Array.isArray(request.tasks) && Number.isSafeInteger(request.running),
           "Malformed heartbeat.",
         );
+        need(request.tasks.length <= 10_000, "Too many tasks in a heartbeat.");
         store.upsertWorker(ctx.address, null, request.running, now);
         const reported = new Set(request.tasks.map((t) => String(t.taskId).toLowerCase()));
         const cancel: string[] = [];
+        const done: string[] = [];
         for (const t of request.tasks) {
-          const a = store.assignment(String(t.taskId), ctx.address);
-          if (!a || a.state !== "active") cancel.push(String(t.taskId));
+          const taskId = String(t.taskId);
+          const a = store.assignment(taskId, ctx.address);
+          if (!a || a.state !== "active") cancel.push(taskId);
+          const state = store.task(taskId)?.state;
+          if (state === "completed" || state === "failed") done.push(taskId);
         }
         // Work the worker no longer reports (it restarted and lost it) goes back to the queue.
         for (const a of store.activeAssignmentsOfWorker(ctx.address)) {
@@ -79,15 +86,10 @@ export function createPoolHandler(deps: HandlerDeps): RpcHandler {
             a.phase !== "submitted"
           ) {
             store.setAssignment(a.taskId, ctx.address, { state: "lost" }, now);
-            if (
-              store.task(a.taskId)?.state === "running" &&
-              store.assignmentsOf(a.taskId).every((x) => x.state !== "active")
-            ) {
-              store.setTaskState(a.taskId, "pending", now);
-            }
+            store.requeueIfIdle(a.taskId, now);
           }
         }
-        return { cancel } satisfies HeartbeatResponse;
+        return { cancel, done } satisfies HeartbeatResponse;
       }
       case "work": {
         need(
@@ -159,14 +161,7 @@ export function createPoolHandler(deps: HandlerDeps): RpcHandler {
           );
         } catch (err) {
           deps.metrics.failures.inc({ cause: "result-invalid" });
-          store.setAssignment(
-            request.taskId,
-            ctx.address,
-            { state: "failed", phase: "failed" },
-            now,
-          );
-          if (store.assignmentsOf(request.taskId).every((x) => x.state !== "active"))
-            store.setTaskState(request.taskId, "pending", now);
+          store.failAssignment(request.taskId, ctx.address, now);
           throw new UserError(
             `The chain would reject this result: ${(err as Error).message.split("\n")[0]}`,
           );
@@ -183,6 +178,22 @@ export function createPoolHandler(deps: HandlerDeps): RpcHandler {
         );
         const a = store.assignment(request.taskId, ctx.address);
         need(a !== undefined, "This task is not assigned to you.");
+        // A closed assignment (lost, released, done) keeps its final state and phase.
+        if (a!.state !== "active") return { ok: true } satisfies ProgressResponse;
+        if (request.phase === "failed") {
+          deps.metrics.failures.inc({ cause: "execution" });
+          logger.warn(
+            {
+              worker: ctx.address,
+              taskId: request.taskId,
+              error: typeof request.error === "string" ? request.error.slice(0, 500) : undefined,
+            },
+            "worker reported a failure",
+          );
+          store.failAssignment(request.taskId, ctx.address, now);
+          deps.onRequeued?.();
+          return { ok: true } satisfies ProgressResponse;
+        }
         store.setAssignment(
           request.taskId,
           ctx.address,
@@ -191,30 +202,23 @@ export function createPoolHandler(deps: HandlerDeps): RpcHandler {
             resultUrl: typeof request.resultUrl === "string" ? request.resultUrl : undefined,
             callbackData:
               typeof request.callbackData === "string" ? request.callbackData : undefined,
-            state: request.phase === "failed" ? "failed" : undefined,
           },
           now,
         );
-        if (request.phase === "failed") {
-          deps.metrics.failures.inc({ cause: "execution" });
-          logger.warn(
-            { worker: ctx.address, taskId: request.taskId, error: request.error },
-            "worker reported a failure",
-          );
-          if (store.assignmentsOf(request.taskId).every((x) => x.state !== "active"))
-            store.setTaskState(request.taskId, "pending", now);
-        }
         return { ok: true } satisfies ProgressResponse;
       }
       case "release": {
-        need(Array.isArray(request.taskIds), "Malformed release.");
+        need(
+          Array.isArray(request.taskIds) && request.taskIds.length <= 1_000,
+          "Malformed release.",
+        );
         for (const taskId of request.taskIds) {
           const a = store.assignment(String(taskId), ctx.address);
           if (a?.state !== "active" || a.phase === "submitted") continue;
           store.setAssignment(String(taskId), ctx.address, { state: "released" }, now);
-          if (store.assignmentsOf(String(taskId)).every((x) => x.state !== "active"))
-            store.setTaskState(String(taskId), "pending", now);
+          store.requeueIfIdle(String(taskId), now);
         }
+        if (request.taskIds.length > 0) deps.onRequeued?.();
         return { ok: true };
       }
       default:

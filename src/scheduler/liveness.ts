@@ -3,7 +3,8 @@ import type { SchedulerMetrics } from "./metrics.js";
 import type { SchedulerStore } from "./store.js";
 
 /**
- * Takes work back from workers that missed three heartbeats. A result already handed to the
+ * Takes work back from workers that missed three heartbeats (counted from the scheduler's own
+ * start, so a restart does not condemn every worker at once). A result already handed to the
  * scheduler is kept (it is in the push queue); everything else returns to the queue, and the
  * assigner gives it to another worker while the deadline allows.
  */
@@ -13,21 +14,20 @@ export function reclaimLostWork(
   nowMs: number,
   logger: Logger,
   metrics: SchedulerMetrics,
+  /** When this scheduler started: a worker cannot have heartbeated while it was down. */
+  startedAtMs = 0,
 ): number {
   let reclaimed = 0;
   let alive = 0;
   for (const w of store.workers()) {
-    if (nowMs - w.lastSeen <= 3 * heartbeatMs) {
-      alive++;
+    if (nowMs - Math.max(w.lastSeen, startedAtMs) <= 3 * heartbeatMs) {
+      if (nowMs - w.lastSeen <= 3 * heartbeatMs) alive++;
       continue;
     }
     for (const a of store.activeAssignmentsOfWorker(w.address)) {
       if (a.phase === "submitted") continue;
       store.setAssignment(a.taskId, a.worker, { state: "lost" }, nowMs);
-      if (store.assignmentsOf(a.taskId).every((x) => x.state !== "active")) {
-        const task = store.task(a.taskId);
-        if (task?.state === "running") store.setTaskState(a.taskId, "pending", nowMs);
-      }
+      store.requeueIfIdle(a.taskId, nowMs);
       reclaimed++;
       metrics.failures.inc({ cause: "worker-lost" });
       logger.warn(

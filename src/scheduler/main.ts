@@ -26,8 +26,11 @@ const scheduler = createScheduler(
     confirmations: config.scheduler.confirmations,
     heartbeatMs: config.scheduler.heartbeatMs,
     maxBatch: config.scheduler.maxBatch,
+    pollMs: config.scheduler.pollMs,
+    flushMs: config.scheduler.flushMs,
   },
 );
+stopOnSignals(scheduler, logger);
 await scheduler.start();
 writeAnnouncement(config.dataDir, {
   address: new Wallet(key).address,
@@ -35,4 +38,3 @@ writeAnnouncement(config.dataDir, {
   apiUrl: scheduler.apiUrl(),
   pid: process.pid,
 });
-stopOnSignals(scheduler, logger);

@@ -16,7 +16,7 @@ import { createPoolHandler } from "./handlers.js";
 import { reclaimLostWork } from "./liveness.js";
 import { createSchedulerMetrics, type SchedulerMetrics } from "./metrics.js";
 import { SchedulerStore } from "./store.js";
-import { TxQueue } from "./txQueue.js";
+import { TxQueue } from "../pool/txQueue.js";
 
 export interface SchedulerComponents {
   /** A client whose signer is the scheduler key (the pool owner or its delegated scheduler). */
@@ -115,6 +115,21 @@ export function createScheduler(components: SchedulerComponents, init: Scheduler
   let running: Promise<void> | undefined;
   let stopped = false;
   let publicUrl = init.publicUrl ?? "";
+  let startedAt = 0;
+  let flushTimer: NodeJS.Timeout | undefined;
+  const inFlight = new Set<Promise<unknown>>();
+  const flushMs = init.flushMs ?? 300;
+
+  /** A result was handed in: push now if its deal is complete, else once its batch is due. */
+  function resultQueued(): void {
+    if (stopped) return;
+    void batcher.flush(Date.now()).catch(() => undefined);
+    if (!flushTimer)
+      flushTimer = setTimeout(() => {
+        flushTimer = undefined;
+        if (!stopped) void batcher.flush(Date.now()).catch(() => undefined);
+      }, flushMs);
+  }
 
   async function chainNow(): Promise<bigint> {
     const block = await client.provider.getBlock("latest");
@@ -140,7 +155,7 @@ export function createScheduler(components: SchedulerComponents, init: Scheduler
       await sync.syncTasks(nowMs);
       await batcher.flush(nowMs);
       await finalizer.tick(await chainNow(), nowMs);
-      reclaimLostWork(store, heartbeatMs, nowMs, logger, metrics);
+      reclaimLostWork(store, heartbeatMs, nowMs, logger, metrics, startedAt);
       if (added.length > 0 || store.tasksByState("pending", 1).length > 0) await announce();
     } catch (err) {
       metrics.failures.inc({ cause: "rpc" });
@@ -164,13 +179,23 @@ export function createScheduler(components: SchedulerComponents, init: Scheduler
     dialAddress: () => dialAddressOf(node!).toString(),
     apiUrl: () => publicUrl,
     async start() {
+      startedAt = Date.now();
       const apiHost = init.apiHost ?? "127.0.0.1";
-      server = createServer();
-      await new Promise<void>((resolve, reject) => {
-        server!.once("error", reject);
-        server!.listen(init.apiPort ?? 13600, apiHost, () => resolve());
-      });
+      // Port 0 picks a free port once, then keeps it across restarts: result URLs are on-chain.
+      const listen = (port: number) =>
+        new Promise<Server>((resolve, reject) => {
+          const srv = createServer();
+          srv.once("error", reject);
+          srv.listen(port, apiHost, () => resolve(srv));
+        });
+      const savedApiPort = Number(store.getMeta("apiPort") ?? 0);
+      const wanted = init.apiPort ?? 13600;
+      server =
+        wanted === 0 && savedApiPort > 0
+          ? await listen(savedApiPort).catch(() => listen(0))
+          : await listen(wanted);
       const port = (server.address() as AddressInfo).port;
+      if (wanted === 0) store.setMeta("apiPort", String(port));
       publicUrl = init.publicUrl ?? `http://${apiHost}:${port}`;
       const hello: HelloResponse = {
         pool: init.pool,
@@ -216,21 +241,28 @@ export function createScheduler(components: SchedulerComponents, init: Scheduler
         .match(/\/tcp\/(\d+)/)?.[1];
       if (p2pPort) store.setMeta("p2pPort", p2pPort);
       node.services.pubsub.subscribe(workTopic(init.pool));
+      const handler = createPoolHandler({
+        store,
+        assigner,
+        client,
+        scheduler: signer,
+        taskDomain: client.taskDomain,
+        hello,
+        chainNow,
+        logger,
+        metrics,
+        onResultQueued: resultQueued,
+        onRequeued: () => void announce(),
+      });
       await handleRpc(
         node,
         POOL_PROTOCOL,
-        createPoolHandler({
-          store,
-          assigner,
-          client,
-          scheduler: signer,
-          taskDomain: client.taskDomain,
-          hello,
-          chainNow,
-          logger,
-          metrics,
-          onResultQueued: () => undefined,
-        }),
+        (request, ctx) => {
+          // Tracked, so stop() lets a request that already passed its checks finish writing.
+          const p = handler(request, ctx);
+          inFlight.add(p);
+          return p.finally(() => inFlight.delete(p));
+        },
         {
           onRefused: (reason, ctx) =>
             logger.warn({ reason, peer: ctx?.address }, "pool request refused"),
@@ -246,13 +278,20 @@ export function createScheduler(components: SchedulerComponents, init: Scheduler
     async stop() {
       stopped = true;
       if (timer) clearTimeout(timer);
+      if (flushTimer) clearTimeout(flushTimer);
       await running;
-      // Push what workers already handed in, so no finished work is lost across a restart.
+      // No new requests, then let the ones in progress finish (they may queue a result).
+      await node?.stop();
+      await Promise.allSettled([...inFlight]);
+      // Push what workers already handed in, so no finished work waits for the next start.
       await batcher
         .flush(Date.now(), true)
         .catch((err) => logger.warn({ err: (err as Error).message }, "final flush failed"));
-      await node?.stop();
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await new Promise<void>((resolve) => {
+        if (!server) return resolve();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
       store.close();
       results.close();
       logger.info("scheduler stopped");

@@ -3,7 +3,14 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { WorkerInventory, WorkerPhase } from "../pool/protocol.js";
 
-export type TaskState = "pending" | "running" | "completed" | "failed";
+/**
+ * Where a task stands for the scheduler. "stalled": it failed on too many workers (e.g. the app
+ * itself fails), so the pool stopped handing it out; it stays refundable after its deadline.
+ */
+export type TaskState = "pending" | "running" | "completed" | "failed" | "stalled";
+
+/** Failed attempts (reported failures, rejected results) after which a task is stalled. */
+export const MAX_FAILED_ATTEMPTS = 3;
 export type AssignmentState = "active" | "done" | "lost" | "released" | "failed";
 
 export interface DealRow {
@@ -24,6 +31,8 @@ export interface TaskRow {
   resultUrl: string | null;
   callbackData: string | null;
   contributors: number;
+  /** Failed attempts so far (see MAX_FAILED_ATTEMPTS). */
+  failures: number;
 }
 
 /** An open task with what the assigner needs to decide. */
@@ -78,7 +87,7 @@ export class SchedulerStore {
         task_id TEXT PRIMARY KEY, deal_id TEXT NOT NULL, idx INTEGER NOT NULL,
         state TEXT NOT NULL, chain_status INTEGER NOT NULL DEFAULT 0,
         result_url TEXT, callback_data TEXT, contributors INTEGER NOT NULL DEFAULT 0,
-        updated_at INTEGER NOT NULL);
+        failures INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS tasks_state ON tasks(state, deal_id, idx);
       CREATE TABLE IF NOT EXISTS assignments (
         task_id TEXT NOT NULL, worker TEXT NOT NULL, state TEXT NOT NULL, phase TEXT NOT NULL,
@@ -93,6 +102,9 @@ export class SchedulerStore {
         state TEXT NOT NULL, tx_hash TEXT, queued_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS results_state ON results(state, deal_id);
     `);
+    const columns = this.db.prepare("PRAGMA table_info(tasks)").all() as Array<{ name: string }>;
+    if (!columns.some((c) => c.name === "failures"))
+      this.db.exec("ALTER TABLE tasks ADD COLUMN failures INTEGER NOT NULL DEFAULT 0");
   }
 
   getMeta(key: string): string | undefined {
@@ -175,12 +187,12 @@ export class SchedulerStore {
     ).map(toTask);
   }
 
-  /** Tasks that are not finished on-chain yet (pending or running). */
+  /** Tasks that are not finished on-chain yet (pending, running or stalled). */
   openTasks(limit = 5000): TaskRow[] {
     return (
       this.db
         .prepare(
-          "SELECT * FROM tasks WHERE state IN ('pending', 'running') ORDER BY deal_id, idx LIMIT ?",
+          "SELECT * FROM tasks WHERE state IN ('pending', 'running', 'stalled') ORDER BY deal_id, idx LIMIT ?",
         )
         .all(limit) as Record<string, unknown>[]
     ).map(toTask);
@@ -232,7 +244,13 @@ export class SchedulerStore {
   }
 
   countTasks(): Record<TaskState, number> {
-    const out: Record<TaskState, number> = { pending: 0, running: 0, completed: 0, failed: 0 };
+    const out: Record<TaskState, number> = {
+      pending: 0,
+      running: 0,
+      completed: 0,
+      failed: 0,
+      stalled: 0,
+    };
     for (const r of this.db
       .prepare("SELECT state, COUNT(*) AS n FROM tasks GROUP BY state")
       .all() as Array<{ state: TaskState; n: number }>) {
@@ -321,6 +339,70 @@ export class SchedulerStore {
         taskId,
         worker,
       );
+  }
+
+  /**
+   * Puts a running task back in the queue when none of its assignments is active any more (its
+   * worker was lost, failed or handed it back), or stalls it after MAX_FAILED_ATTEMPTS failures.
+   * Tasks that completed or failed meanwhile stay as they are. Returns whether it changed.
+   */
+  requeueIfIdle(taskId: string, now: number): boolean {
+    const r = this.db
+      .prepare(
+        `UPDATE tasks SET updated_at = ?, state = CASE WHEN failures >= ? THEN 'stalled' ELSE 'pending' END
+         WHERE task_id = ? AND state = 'running'
+           AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = tasks.task_id AND a.state = 'active')`,
+      )
+      .run(now, MAX_FAILED_ATTEMPTS, taskId);
+    return Number(r.changes) === 1;
+  }
+
+  /**
+   * Records a failed attempt: the worker's assignment fails, the task's failure count grows, and
+   * the task goes back to the queue (or stalls after MAX_FAILED_ATTEMPTS) if nobody else runs it.
+   */
+  failAssignment(taskId: string, worker: string, now: number): void {
+    this.db.exec("BEGIN IMMEDIATE");
+    try {
+      this.db
+        .prepare(
+          "UPDATE assignments SET state = 'failed', phase = 'failed', updated_at = ? WHERE task_id = ? AND worker = ?",
+        )
+        .run(now, taskId, worker);
+      this.db
+        .prepare("UPDATE tasks SET failures = failures + 1, updated_at = ? WHERE task_id = ?")
+        .run(now, taskId);
+      this.requeueIfIdle(taskId, now);
+      this.db.exec("COMMIT");
+    } catch (err) {
+      this.db.exec("ROLLBACK");
+      throw err;
+    }
+  }
+
+  /**
+   * Assignments of `worker` that still occupy one of its slots: active and not yet handed in
+   * (fast path) or contributed (replicated), i.e. still computing or uploading.
+   */
+  busyAssignmentsOfWorker(worker: string): number {
+    const r = this.db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM assignments WHERE worker = ? AND state = 'active'
+           AND phase IN ('assigned', 'started', 'computed', 'uploaded')`,
+      )
+      .get(worker) as { n: number };
+    return Number(r.n);
+  }
+
+  /** Tasks of a deal that may still hand in a result: pending, or running and not handed in. */
+  outstandingTasksOfDeal(dealId: string): number {
+    const r = this.db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM tasks t WHERE t.deal_id = ? AND (t.state = 'pending' OR (t.state = 'running'
+           AND NOT EXISTS (SELECT 1 FROM results r WHERE r.task_id = t.task_id)))`,
+      )
+      .get(dealId) as { n: number };
+    return Number(r.n);
   }
 
   /** Closes every active assignment of a task (it completed, failed, or is being retried). */
@@ -433,6 +515,7 @@ function toTask(r: Record<string, unknown>): TaskRow {
     resultUrl: r.result_url === null ? null : String(r.result_url),
     callbackData: r.callback_data === null ? null : String(r.callback_data),
     contributors: Number(r.contributors ?? 0),
+    failures: Number(r.failures ?? 0),
   };
 }
 

@@ -1,12 +1,25 @@
 /**
  * Worker process: `node --import tsx src/worker/main.ts <pool-config.json> <worker index>`.
- * Waits for the scheduler's announcement, starts the enclave host (TEE workers), joins the pool.
+ * Waits for the scheduler's announcement, starts the enclave host (TEE workers), joins the pool,
+ * serves Prometheus metrics and publishes `<dataDir>/worker<i>.json` (address, metrics URL).
+ *
+ * Environment: POLIS_LOG_LEVEL (info); crash tests only: POLIS_CRASH_BEFORE=<phase>[,<phase>]
+ * (SIGKILL itself before that pipeline phase, once) and POLIS_FAULT_FILE=<file> (see faults.ts).
  */
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Wallet } from "ethers";
 import { createEnclaveHost } from "../enclave/enclaveHost.js";
 import { loadPoolConfig, readKeyFile } from "../pool/config.js";
-import { processLogger, readAnnouncement, rpcClient, stopOnSignals } from "../pool/runtime.js";
+import {
+  announcementPath,
+  processLogger,
+  readAnnouncement,
+  rpcClient,
+  stopOnSignals,
+  writeWorkerAnnouncement,
+  type SchedulerAnnouncement,
+} from "../pool/runtime.js";
 import {
   AppBundles,
   beneficiaryKeyFromSms,
@@ -14,17 +27,19 @@ import {
   createTeeExecutor,
   executorByMode,
 } from "./executors/index.js";
+import { createCrashHook } from "./faults.js";
 import { createWorker } from "./worker.js";
 
 const config = loadPoolConfig(process.argv[2] ?? process.env.POLIS_POOL_CONFIG ?? "pool.json");
 const index = Number(process.argv[3] ?? process.env.POLIS_WORKER_INDEX ?? 0);
 const spec = config.workers[index];
 if (!spec) throw new Error(`pool config has no worker #${index}`);
-const logger = processLogger(`worker${index}`);
+const name = `worker${index}`;
+const logger = processLogger(name);
 const key = readKeyFile(spec.keyFile);
 const wallet = new Wallet(key);
 const client = await rpcClient(config.rpc, key, config.deployments);
-const dataDir = join(config.dataDir, `worker${index}`);
+const dataDir = join(config.dataDir, name);
 const bundles = new AppBundles(client, join(dataDir, "bundles"));
 const standard = createStandardExecutor({
   client,
@@ -36,7 +51,8 @@ const host =
   spec.tee && spec.platformDir
     ? createEnclaveHost({ logger }, { platformDir: spec.platformDir })
     : undefined;
-await host?.start();
+// The enclave host boots while the scheduler's announcement is awaited.
+const [scheduler] = await Promise.all([readAnnouncement(config.dataDir), host?.start()]);
 const tee = host
   ? createTeeExecutor({
       client,
@@ -46,11 +62,20 @@ const tee = host
       smsUrl: config.smsUrl,
     })
   : undefined;
-const scheduler = await readAnnouncement(config.dataDir);
 const worker = createWorker(
   { client, walletPrivateKey: key, executor: executorByMode({ tee, standard }), logger },
   {
     scheduler: scheduler.dialAddress,
+    rediscoverScheduler: () => {
+      try {
+        const a = JSON.parse(
+          readFileSync(announcementPath(config.dataDir), "utf8"),
+        ) as SchedulerAnnouncement;
+        return a.dialAddress;
+      } catch {
+        return undefined;
+      }
+    },
     schedulerAddress: scheduler.address,
     dataDir,
     inventory: {
@@ -62,9 +87,18 @@ const worker = createWorker(
       capacity: spec.capacity,
       version: "polis-worker/0.1",
     },
+    metricsPort: spec.metricsPort ?? 0,
+    stopGraceMs: spec.stopGraceMs,
+    metricsHost: spec.metricsHost,
+    beforePhase: createCrashHook({
+      name,
+      before: (process.env.POLIS_CRASH_BEFORE ?? "").split(",").filter(Boolean),
+      faultFile: process.env.POLIS_FAULT_FILE || undefined,
+      markerDir: join(dataDir, "faults"),
+      logger,
+    }),
   },
 );
-await worker.start();
 stopOnSignals(
   {
     async stop() {
@@ -74,3 +108,11 @@ stopOnSignals(
   },
   logger,
 );
+await worker.start();
+writeWorkerAnnouncement(config.dataDir, {
+  name,
+  address: worker.address,
+  metricsUrl: worker.metricsUrl() ?? "",
+  pid: process.pid,
+});
+logger.info({ metrics: worker.metricsUrl() }, "worker metrics listening");

@@ -4,8 +4,11 @@ import { resultHash, resultSeal, toDeal } from "../core/index.js";
 import type { PolisClient } from "../sdk/client.js";
 import { RpcRemoteError } from "../p2p/rpc.js";
 import type { HelloResponse, ProgressRequest, ResultRequest } from "../pool/protocol.js";
+import type { TxQueue } from "../pool/txQueue.js";
 import { uploadReceipt, uploadResult } from "../results/client.js";
 import type { TaskExecutor } from "./executor.js";
+import type { WorkerMetrics } from "./metrics.js";
+import { retryTransient } from "./retry.js";
 import type { LocalTask, WorkerStore } from "./store.js";
 import { verifyAssignment } from "./verify.js";
 
@@ -22,6 +25,16 @@ export interface PipelineDeps {
   pollMs: number;
   /** Fault injection for crash tests: called with the phase about to start. */
   beforePhase?: (phase: string, taskId: string) => Promise<void> | void;
+  metrics?: WorkerMetrics;
+  /** The worker wallet's transaction queue (tasks run concurrently, nonces must not race). */
+  txs: TxQueue;
+  /** How long calls to the scheduler and its result store are retried while it is away (ms). */
+  retryMs?: number;
+  /**
+   * Called once the task no longer needs a compute slot: its result is handed in (fast path) or
+   * contributed (replicated), and what is left is waiting for the chain.
+   */
+  onWaiting?: () => void;
 }
 
 /**
@@ -46,27 +59,41 @@ export async function runPipeline(
   const a = local.assignment;
   const deal = toDeal(a.deal);
   const hook = async (phase: string) => deps.beforePhase?.(phase, taskId);
+  const retry = <T>(what: string, run: () => Promise<T>) =>
+    retryTransient(run, { signal, maxMs: deps.retryMs ?? 120_000, what, logger });
+  const timed = async <T>(phase: string, run: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await run();
+    } finally {
+      deps.metrics?.phaseSeconds.observe({ phase }, (performance.now() - started) / 1000);
+    }
+  };
 
   if (local.phase === "assigned") {
     await hook("verify");
-    await verifyAssignment(client, deps.pool(), deps.worker, a);
+    await timed("verify", () => verifyAssignment(client, deps.pool(), deps.worker, a));
     void progress({ phase: "started" });
     await hook("compute");
     store.update(taskId, { attempt: true });
-    const outcome = await deps.executor.execute(a, {
-      worker: deps.worker,
-      signal,
-      authorize: async (enclave) => {
-        const { authorization } = await deps.call<{ authorization: string }>({
-          type: "authorize",
-          taskId,
-          enclave,
-        });
-        store.update(taskId, { authorization });
-        return authorization;
-      },
-    });
+    const outcome = await timed("compute", () =>
+      deps.executor.execute(a, {
+        worker: deps.worker,
+        signal,
+        authorize: async (enclave) => {
+          const { authorization } = await retry("authorize", () =>
+            deps.call<{ authorization: string }>({ type: "authorize", taskId, enclave }),
+          );
+          store.update(taskId, { authorization });
+          return authorization;
+        },
+      }),
+    );
     if (signal.aborted) return;
+    for (const [name, ms] of Object.entries(outcome.timings ?? {})) {
+      const phase = `enclave_${name.replace(/Ms$/, "")}`;
+      deps.metrics?.phaseSeconds.observe({ phase }, ms / 1000);
+    }
     store.update(taskId, { phase: "computed", outcome });
     local = store.get(taskId)!;
     void progress({
@@ -76,37 +103,48 @@ export async function runPipeline(
   }
 
   const outcome = local.outcome!;
+  if (signal.aborted) return;
   if (local.phase === "computed") {
     await hook("upload");
-    const resultUrl = await uploadResult(
-      deps.pool().resultStoreUrl,
-      signerOf(client),
-      taskId,
-      Buffer.from(outcome.blob, "base64"),
+    const resultUrl = await timed("upload", () =>
+      retry("upload", async () => {
+        const url = await uploadResult(
+          deps.pool().resultStoreUrl,
+          signerOf(client),
+          taskId,
+          Buffer.from(outcome.blob, "base64"),
+        );
+        if (outcome.receipt) {
+          await uploadReceipt(
+            deps.pool().resultStoreUrl,
+            signerOf(client),
+            taskId,
+            JSON.stringify(outcome.receipt),
+          );
+        }
+        return url;
+      }),
     );
-    if (outcome.receipt) {
-      await uploadReceipt(
-        deps.pool().resultStoreUrl,
-        signerOf(client),
-        taskId,
-        JSON.stringify(outcome.receipt),
-      );
-    }
+    // Stored, but not journaled yet: a crash here re-uploads (idempotent) after the restart.
+    await hook("upload-commit");
+    if (signal.aborted) return;
     store.update(taskId, { phase: "uploaded", resultUrl });
     local = store.get(taskId)!;
     void progress({ phase: "uploaded", resultUrl });
   }
 
+  if (signal.aborted) return;
   if (local.phase === "uploaded") {
     await hook("submit");
-    if (a.replicated) await contribute(deps, local);
-    else await submitFast(deps, local);
+    if (a.replicated) await timed("contribute", () => contribute(deps, local));
+    else await timed("submit", () => submitFast(deps, local));
     local = store.get(taskId)!;
   }
 
+  if (["contributed", "submitted", "revealed"].includes(local.phase)) deps.onWaiting?.();
   if (local.phase === "contributed") {
     await hook("reveal");
-    const revealed = await revealWhenReady(deps, local, signal);
+    const revealed = await timed("reveal", () => revealWhenReady(deps, local, signal));
     local = store.get(taskId)!;
     if (revealed) void progress({ phase: "revealed" });
   }
@@ -127,19 +165,21 @@ async function contribute(deps: PipelineDeps, local: LocalTask): Promise<void> {
   const o = local.outcome!;
   const mine = await client.taskManager.contributionOf(a.taskId, deps.worker);
   if (Number(mine.status) === 0) {
-    const tx = await client.taskManager.contribute(
-      a.dealId,
-      toDeal(a.deal),
-      BigInt(a.index),
-      {
-        resultHash: resultHash(a.taskId, o.resultDigest),
-        resultSeal: resultSeal(deps.worker, a.taskId, o.resultDigest),
-        receiptHash: o.receiptHash,
-        enclave: o.enclave,
-        enclaveSignature: o.enclaveSignature,
-        attestation: o.attestation,
-      },
-      local.authorization ?? a.authorization ?? "0x",
+    const tx = await deps.txs.send(() =>
+      client.taskManager.contribute(
+        a.dealId,
+        toDeal(a.deal),
+        BigInt(a.index),
+        {
+          resultHash: resultHash(a.taskId, o.resultDigest),
+          resultSeal: resultSeal(deps.worker, a.taskId, o.resultDigest),
+          receiptHash: o.receiptHash,
+          enclave: o.enclave,
+          enclaveSignature: o.enclaveSignature,
+          attestation: o.attestation,
+        },
+        local.authorization ?? a.authorization ?? "0x",
+      ),
     );
     await tx.wait();
   }
@@ -175,13 +215,21 @@ async function submitFast(deps: PipelineDeps, local: LocalTask): Promise<void> {
     );
     const status = Number((await client.taskManager.taskOf(a.taskId)).status);
     if (status !== STATUS.Completed) {
-      const tx = await client.taskManager.pushResult(
-        a.dealId,
-        toDeal(a.deal),
-        { ...result, index: BigInt(a.index) },
-        local.authorization ?? a.authorization ?? "0x",
-      );
-      await tx.wait();
+      try {
+        const tx = await deps.txs.send(() =>
+          client.taskManager.pushResult(
+            a.dealId,
+            toDeal(a.deal),
+            { ...result, index: BigInt(a.index) },
+            local.authorization ?? a.authorization ?? "0x",
+          ),
+        );
+        await tx.wait();
+      } catch (pushErr) {
+        // Someone (the scheduler, back meanwhile) may have completed it first: that is success.
+        const now = Number((await client.taskManager.taskOf(a.taskId)).status);
+        if (now !== STATUS.Completed) throw pushErr;
+      }
     }
   }
   store.update(a.taskId, { phase: "submitted" });
@@ -206,7 +254,7 @@ async function revealWhenReady(
         store.update(a.taskId, { phase: Number(c.status) === 2 ? "revealed" : "done" });
         return Number(c.status) === 2;
       }
-      const tx = await client.taskManager.reveal(a.taskId, digest);
+      const tx = await deps.txs.send(() => client.taskManager.reveal(a.taskId, digest));
       await tx.wait();
       store.update(a.taskId, { phase: "revealed" });
       return true;
@@ -220,6 +268,10 @@ async function revealWhenReady(
   return false;
 }
 
+/**
+ * Waits for the task to close on-chain (or pass its final deadline). The scheduler also reports
+ * closed tasks in heartbeat replies, which ends this wait early, so the chain is polled slowly.
+ */
 async function waitUntilClosed(
   deps: PipelineDeps,
   taskId: string,
@@ -227,6 +279,7 @@ async function waitUntilClosed(
   signal: AbortSignal,
 ): Promise<void> {
   while (!signal.aborted) {
+    if (deps.store.get(taskId)?.phase === "done") return;
     const status = Number((await deps.client.taskManager.taskOf(taskId)).status);
     if (status === STATUS.Completed || status === STATUS.Failed) {
       deps.store.update(taskId, { phase: "done" });
@@ -237,7 +290,7 @@ async function waitUntilClosed(
       deps.store.update(taskId, { phase: "done" });
       return;
     }
-    await sleep(deps.pollMs, signal);
+    await sleep(deps.pollMs * 4, signal);
   }
 }
 

@@ -97,6 +97,17 @@ export class WorkerStore {
     ).map(toLocal);
   }
 
+  /** How many journaled tasks are in each phase. */
+  countByPhase(): Partial<Record<LocalPhase, number>> {
+    const out: Partial<Record<LocalPhase, number>> = {};
+    for (const r of this.#db
+      .prepare("SELECT phase, COUNT(*) AS n FROM tasks GROUP BY phase")
+      .all() as Array<{ phase: LocalPhase; n: number }>) {
+      out[r.phase] = Number(r.n);
+    }
+    return out;
+  }
+
   close(): void {
     this.#db.close();
   }

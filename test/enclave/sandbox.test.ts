@@ -108,6 +108,16 @@ describe("Enclave sandbox", function () {
       expect(r.cpuMs).to.be.within(500, 2_000);
     });
 
+    it("reports an app that exits with a non-zero status as failed", async () => {
+      const t = task("exit3");
+      const appDir = join(t.dir, "app");
+      mkdirSync(appDir);
+      writeFileSync(join(appDir, "app.mjs"), "process.exit(3);\n");
+      const r = await runSandboxed(jsSpec("exit3", t, { appDir }));
+      expect(r.outcome).to.equal("failed");
+      expect(r.exitCode).to.equal(3);
+    });
+
     it("is killed at the wall-clock timeout when it idles forever", async () => {
       const t = task("sleep");
       const r = await runSandboxed(jsSpec("sleep", t, { limits: { ...LIMITS, wallMs: 700 } }));

@@ -108,7 +108,9 @@ export async function runSandboxed(spec: SandboxSpec): Promise<SandboxResult> {
     `.usage-${process.pid}-${Date.now()}`,
   );
   if (iso.exactAccounting)
-    command = [iso.timePath, "-q", "-f", "%e %U %S %M", "-o", statsFile, ...command];
+    // No -q: GNU time then records "Command exited with non-zero status N" / "terminated by
+    // signal N" in the stats file, which is how a failing app is told apart from a clean exit.
+    command = [iso.timePath, "-f", "%e %U %S %M", "-o", statsFile, ...command];
   if (iso.watchdog)
     command = [
       iso.timeoutPath,

@@ -1,8 +1,8 @@
 import type { ContractTransactionResponse } from "ethers";
 
 /**
- * Sends the scheduler's transactions one at a time, so they never race for a nonce. The wait for
- * mining happens outside the queue.
+ * Sends one wallet's transactions (the scheduler's, a worker's) one at a time, so concurrent tasks
+ * never race for a nonce. The wait for mining happens outside the queue.
  */
 export class TxQueue {
   #tail: Promise<unknown> = Promise.resolve();
