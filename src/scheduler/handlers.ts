@@ -31,6 +31,12 @@ export interface HandlerDeps {
   metrics: SchedulerMetrics;
   /** Called when a fast-path result was queued (lets the batcher flush early). */
   onResultQueued: () => void;
+  /**
+   * Execution failures reported for a task before the pool gives it up (default 3): a task the
+   * SMS refuses, or whose app always fails, is not retried forever; the requester claims a
+   * refund after the final deadline.
+   */
+  maxTaskFailures?: number;
 }
 
 const HEX32 = /^0x[0-9a-fA-F]{64}$/;
@@ -43,6 +49,7 @@ function need(ok: boolean, message: string): void {
 /** The scheduler side of the pool protocol (one handler, dispatching on `type`). */
 export function createPoolHandler(deps: HandlerDeps): RpcHandler {
   const { store, logger } = deps;
+  const failures = new Map<string, number>();
   return async (raw: unknown, ctx: RpcContext) => {
     need(
       typeof raw === "object" &&
@@ -201,8 +208,13 @@ export function createPoolHandler(deps: HandlerDeps): RpcHandler {
             { worker: ctx.address, taskId: request.taskId, error: request.error },
             "worker reported a failure",
           );
-          if (store.assignmentsOf(request.taskId).every((x) => x.state !== "active"))
-            store.setTaskState(request.taskId, "pending", now);
+          const failed = (failures.get(request.taskId) ?? 0) + 1;
+          failures.set(request.taskId, failed);
+          if (store.assignmentsOf(request.taskId).every((x) => x.state !== "active")) {
+            const giveUp = failed >= (deps.maxTaskFailures ?? 3);
+            if (giveUp) logger.warn({ taskId: request.taskId, failed }, "giving up the task");
+            store.setTaskState(request.taskId, giveUp ? "failed" : "pending", now);
+          }
         }
         return { ok: true } satisfies ProgressResponse;
       }
