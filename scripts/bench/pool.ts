@@ -114,7 +114,7 @@ try {
   let last = Date.now();
   while (completed < TASKS) {
     await new Promise((r) => setTimeout(r, 200));
-    const events = await tm.queryFilter(tm.filters.TaskCompleted(null, big.dealId), big.block);
+    const events = await tm.queryFilter(tm.filters.TaskCompleted(undefined, big.dealId), big.block);
     if (events.length !== completed) last = Date.now();
     completed = events.length;
     if (Date.now() - big.minedAt > 600_000) throw new Error(`only ${completed} tasks in 10 min`);

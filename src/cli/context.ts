@@ -27,7 +27,7 @@ export interface GlobalOptions {
   password?: string;
   deployments?: string;
   wallet?: string;
-  market?: string;
+  market?: string | boolean;
   sms?: string;
 }
 
@@ -124,7 +124,8 @@ export class CliContext {
         fromConfig(entry.deployments ?? (sameChain ? config.deployments : undefined)) ??
         resolveFrom(baseDir, DEFAULTS.deployments),
       market:
-        this.opts.market ??
+        // `verify task --no-market` sets a boolean under the same key as the global --market.
+        (typeof this.opts.market === "string" ? this.opts.market : undefined) ??
         env.POLIS_MARKET ??
         entry.market ??
         (sameChain ? config.market : undefined) ??

@@ -9,6 +9,8 @@ import { registerOrderbook } from "./commands/orderbook/index.js";
 import { registerPool } from "./commands/pool/index.js";
 import { registerResult } from "./commands/result/index.js";
 import { registerRun } from "./commands/run.js";
+import { registerDown } from "./commands/down.js";
+import { registerUp } from "./commands/up.js";
 import { registerTask } from "./commands/task/index.js";
 import { registerVerify } from "./commands/verify/index.js";
 import { registerWallet } from "./commands/wallet/index.js";
@@ -41,6 +43,7 @@ export function createProgram(io: CliIo): Command {
       writeErr: (s) => io.stderr.write(s),
     });
   examples(program, [
+    "polis up",
     "polis init",
     "polis faucet && polis account deposit 100",
     "polis app deploy --name hello --uri https://apps.example/hello.js --bundle hello.js",
@@ -61,5 +64,7 @@ export function createProgram(io: CliIo): Command {
   registerTask(program, io);
   registerResult(program, io);
   registerVerify(program, io);
+  registerUp(program, io);
+  registerDown(program, io);
   return program;
 }

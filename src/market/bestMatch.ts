@@ -95,19 +95,25 @@ export async function findBestMatch(
     throw new NotFoundError("No compatible app, dataset and workerpool orders for this request.");
   }
   let lastFailure = "";
+  // An unsigned draft (what `polis run` asks about before signing at the offers' prices) fails
+  // only the request's own signature once every other rule up to the signatures holds.
+  const draft = request.signature === "0x";
+  const localEstimate = (combo: Combo): MatchEstimateJson => {
+    const volume = [combo.app.remaining, combo.dataset?.remaining, combo.workerpool.remaining]
+      .filter((v): v is bigint => v !== undefined)
+      .reduce((m, v) => (v < m ? v : m), request.volume);
+    return {
+      volume: volume.toString(),
+      taskPrice: combo.total.toString(),
+      cost: (combo.total * volume).toString(),
+      workerpoolStake: (((combo.workerpool.order.price * 30n) / 100n) * volume).toString(),
+    };
+  };
   for (const combo of combos) {
     const datasetOrder = combo.dataset?.order ?? noDatasetOrder();
     let estimate: MatchEstimateJson;
     if (options.confirm === false) {
-      const volume = [combo.app.remaining, combo.dataset?.remaining, combo.workerpool.remaining]
-        .filter((v): v is bigint => v !== undefined)
-        .reduce((m, v) => (v < m ? v : m), request.volume);
-      estimate = {
-        volume: volume.toString(),
-        taskPrice: combo.total.toString(),
-        cost: (combo.total * volume).toString(),
-        workerpoolStake: (((combo.workerpool.order.price * 30n) / 100n) * volume).toString(),
-      };
+      estimate = localEstimate(combo);
     } else {
       const hub = deps.client.hub.interface;
       const data = encodeEstimateMatch(
@@ -122,8 +128,17 @@ export async function findBestMatch(
         hub as unknown as Interface,
         await deps.chain.call(deps.client.deployment.hub, data, head.number),
       );
-      if (result.failure !== "0x") {
-        const failure = describeFailure(deps.client, result.failure);
+      const failure =
+        result.failure === "0x" ? undefined : describeFailure(deps.client, result.failure);
+      if (
+        failure &&
+        draft &&
+        failure.name === "OrderSignatureInvalid" &&
+        Number(failure.args[0]) === OrderKind.Request
+      ) {
+        // Volume, grants and balances are checked when the requester matches the signed order.
+        estimate = localEstimate(combo);
+      } else if (failure) {
         const requestDone =
           failure.name === "MatchVolumeZero" &&
           (await deps.chain.consumed(requestHash)) >= request.volume;
@@ -135,13 +150,14 @@ export async function findBestMatch(
         }
         lastFailure = failure.text;
         continue;
+      } else {
+        estimate = {
+          volume: result.volume.toString(),
+          taskPrice: result.taskPrice.toString(),
+          cost: result.cost.toString(),
+          workerpoolStake: result.workerpoolStake.toString(),
+        };
       }
-      estimate = {
-        volume: result.volume.toString(),
-        taskPrice: result.taskPrice.toString(),
-        cost: result.cost.toString(),
-        workerpoolStake: result.workerpoolStake.toString(),
-      };
     }
     return {
       appOrder: orderToJson(OrderKind.App, combo.app.order),

@@ -80,11 +80,19 @@ export async function publishOrder(
   const { chain } = deps;
   const isRequest = kind === OrderKind.Request;
   const asset = assetOf(kind, order);
-  const [head, owner, consumed] = await Promise.all([
-    chain.head(),
-    isRequest ? Promise.resolve(asset.toLowerCase()) : chain.ownerOf(kind, asset),
-    chain.consumed(orderHash),
-  ]);
+  const read = () =>
+    Promise.all([
+      chain.head(),
+      isRequest ? Promise.resolve(asset.toLowerCase()) : chain.ownerOf(kind, asset),
+      chain.consumed(orderHash),
+    ]);
+  let [head, owner, consumed] = await read();
+  if (/^0x0{40}$/.test(owner)) {
+    // Registered after the cached head (an owner publishing right after deploying): read again
+    // at a fresh head before refusing.
+    chain.invalidate();
+    [head, owner, consumed] = await read();
+  }
   if (order.expiry <= head.timestamp) {
     throw new OrderExpiredError(
       `The order expired at ${order.expiry} (chain time is ${head.timestamp}).`,

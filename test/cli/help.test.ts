@@ -80,6 +80,8 @@ describe("polis CLI help", () => {
       "result download",
       "result decrypt",
       "verify task",
+      "up",
+      "down",
     ]);
     for (const { path, command } of all) {
       expect(command.description(), path).to.not.equal("");

@@ -114,6 +114,7 @@ describe("polis CLI with the market and the SMS (contract stubs until they merge
     expect(q.get("minTag")).to.equal("0x" + "0".repeat(63) + "1");
     expect(q.get("category")).to.equal("0");
     expect(q.get("pageSize")).to.equal("5");
+    expect(q.get("page"), "the market's pages count from 0").to.equal("0");
     const show = await as("requester.json", ["order", "show", market.entries[0].orderHash]);
     expect(show.code, show.stderr).to.equal(0);
     expect(show.json).to.include({ kind: "app", open: true, published: true });

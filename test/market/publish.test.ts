@@ -178,6 +178,20 @@ describe("market", () => {
       await refused(OrderKind.App, signed, 422, "AssetUnknown");
     });
 
+    it("accepts an order for an asset registered after the market's cached head", async () => {
+      const cached = await startMarket(f, { headTtlMs: 60_000 });
+      try {
+        const first = await signOrders(f, await buildOrders(f, assets));
+        expect((await publish(cached, OrderKind.App, first.appOrder as any)).status).to.equal(201);
+        const fresh = await createAssets(f, "fresh");
+        const { appOrder } = await signOrders(f, await buildOrders(f, fresh));
+        const res = await publish(cached, OrderKind.App, appOrder as any);
+        expect(res.status, JSON.stringify(res.body)).to.equal(201);
+      } finally {
+        await cached.stop();
+      }
+    });
+
     it("refuses an expired order (422 OrderExpired)", async () => {
       const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
       const { appOrder } = await buildOrders(f, assets);

@@ -265,6 +265,27 @@ describe("market queries", () => {
       expect(res.body.workerpoolOrder.workerpool).to.equal(pool2);
     });
 
+    it("answers an unsigned draft request (what polis run asks before signing) with the offers", async () => {
+      const base = await buildOrders(f, assets);
+      await publishAll(OrderKind.App, [base.appOrder], f.actors.appOwner);
+      await publishAll(OrderKind.Dataset, [base.datasetOrder], f.actors.datasetOwner);
+      await publishAll(OrderKind.Workerpool, [base.workerpoolOrder], f.actors.poolOwner);
+      const { orderToJson } = await import("../../src/core/index.js");
+      const draft = { ...base.requestOrder, signature: "0x" };
+      const res = await post(`${market.url}/v1/match/best`, {
+        requestOrder: orderToJson(OrderKind.Request, draft),
+      });
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(res.body.appOrder.app).to.equal(base.appOrder.app);
+      expect(res.body.estimate.volume).to.equal(base.requestOrder.volume.toString());
+      // A signed request from someone else is still refused as the request's own fault.
+      const forged = await sign(OrderKind.Request, base.requestOrder, f.actors.stranger);
+      const bad = await post(`${market.url}/v1/match/best`, {
+        requestOrder: orderToJson(OrderKind.Request, forged),
+      });
+      expect(bad.status).to.equal(422);
+    });
+
     it("answers 404 when nothing is compatible and 422 when the request itself is unmatchable", async () => {
       const base = await buildOrders(f, assets);
       const { orderToJson } = await import("../../src/core/index.js");

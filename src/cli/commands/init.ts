@@ -37,7 +37,7 @@ export function registerInit(program: Command, io: CliIo): void {
           chain,
           rpc: g.rpc ?? "http://127.0.0.1:8545",
           deployments: g.deployments ? rel(io.cwd, g.deployments) : DEFAULTS.deployments,
-          market: g.market ?? DEFAULTS.market,
+          market: typeof g.market === "string" ? g.market : DEFAULTS.market,
           sms: g.sms ?? DEFAULTS.sms,
           wallet: g.wallet ? rel(io.cwd, g.wallet) : DEFAULTS.wallet,
           resultKey: DEFAULTS.resultKey,

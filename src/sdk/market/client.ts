@@ -62,7 +62,9 @@ export function createMarketClient(params: CreateMarketClientParameters = {}): M
     async listOrders(kind, filters = {}) {
       const query = new URLSearchParams();
       for (const [key, value] of Object.entries(filters)) {
-        if (value !== undefined && value !== null) query.set(key, String(value));
+        if (value === undefined || value === null) continue;
+        // Pages are 1-based here and in the CLI, zero-based in the market's API.
+        query.set(key, key === "page" ? String(Math.max(0, Number(value) - 1)) : String(value));
       }
       const q = query.toString();
       const body = (await fetchJson(
@@ -72,7 +74,7 @@ export function createMarketClient(params: CreateMarketClientParameters = {}): M
       if (!Array.isArray(body?.orders)) throw malformed("list");
       return {
         orders: body.orders.map((o) => parseMarketOrder(o, kind)),
-        page: Number(body.page ?? filters.page ?? 1),
+        page: body.page === undefined ? (filters.page ?? 1) : Number(body.page) + 1,
         total: Number(body.total ?? body.orders.length),
       };
     },

@@ -25,12 +25,14 @@ export interface OrderFilters {
   minTrust?: bigint;
   maxTrust?: bigint;
   minVolume?: bigint;
+  /** Page number from 1 (the market's API counts from 0; the client converts). */
   page?: number;
   pageSize?: number;
 }
 
 export interface OrderPage {
   orders: MarketOrder[];
+  /** From 1. */
   page: number;
   total: number;
 }
