@@ -78,7 +78,7 @@ export async function printSummary(
     { label: "governance", address: await ctx.stack.governance.getAddress() },
   ]);
   ui.step("The auditor re-indexes the chain and re-verifies everything (integrity check)");
-  const integrity = await auditorIntegrity(client, ctx.dataDir);
+  const integrity = await auditorIntegrity(client, ctx.dataDir, await ctx.sms.attestationRoot());
 
   const failures: string[] = [];
   const need = (ok: boolean | undefined, what: string) => ok || failures.push(what);

@@ -6,6 +6,10 @@ import { checkIntegrity } from "../../src/auditor/check/integrity.js";
 import type { IntegrityReport } from "../../src/auditor/check/integrity.js";
 import { createIndexer } from "../../src/auditor/indexer.js";
 import { openAuditorStore } from "../../src/auditor/store.js";
+import {
+  offChainEvidenceChecks,
+  type OffChainEvidenceOptions,
+} from "../../src/auditor/verify/offChainEvidence.js";
 import type { PolisClient } from "../../src/sdk/client.js";
 
 /** An account to report on: who it is and its address. */
@@ -79,12 +83,16 @@ export async function escrowCheck(
 export async function auditorIntegrity(
   client: PolisClient,
   dataDir: string,
+  attestationRoot?: OffChainEvidenceOptions["attestationRoot"],
 ): Promise<IntegrityReport> {
   const store = openAuditorStore(join(dataDir, `integrity-${Date.now()}.db`));
   try {
     const logger = pino({ level: "silent" });
     await createIndexer({ client, store, logger }, { confirmations: 0 }).syncOnce();
-    return await checkIntegrity({ client, store });
+    return await checkIntegrity(
+      { client, store },
+      { evidence: offChainEvidenceChecks({ attestationRoot }) },
+    );
   } finally {
     store.close();
   }

@@ -7,7 +7,8 @@ import type { SmsStore } from "../store/smsStore.js";
 
 /**
  * GET /v1/health, POST /v1/noop (the benchmark baseline: same middleware, no work),
- * POST /v1/crls (install a newer signed CRL) and GET /metrics.
+ * GET /v1/attestation (the pinned root and installed CRLs, public), POST /v1/crls (install a
+ * newer signed CRL) and GET /metrics.
  */
 export function operationRoutes(p: {
   store: SmsStore;
@@ -46,6 +47,9 @@ export function operationRoutes(p: {
       if (!(e instanceof AttestationError)) throw e;
       res.status(400).json({ error: { name: e.name, reason: e.reason, message: e.shortMessage } });
     }
+  });
+  router.get("/v1/attestation", (_req, res) => {
+    res.json({ rootCertPem: p.attestation.rootCertPem, crls: p.attestation.crls() });
   });
   router.get("/metrics", async (_req, res) => {
     res.setHeader("content-type", p.metrics.registry.contentType);

@@ -8,7 +8,8 @@
  * `check` brings the index up to date (unless --no-sync), then re-verifies it against the chain:
  * escrow conservation, account balances, per-transaction conservation, deal hashes and each
  * completed task's evidence. Exit code 0 when everything holds, 1 when a check fails, 2 on error.
- * Environment: POLIS_RPC_URL, POLIS_DEPLOYMENTS_DIR, AUDITOR_DB (as the service).
+ * Environment: POLIS_RPC_URL, POLIS_DEPLOYMENTS_DIR, AUDITOR_DB, AUDITOR_ATTESTATION_DIR,
+ * AUDITOR_SMS_URL (as the service; --attestation-dir and --sms win).
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -20,6 +21,8 @@ import { createClient } from "../sdk/client.js";
 import { checkIntegrity } from "./check/integrity.js";
 import { createIndexer } from "./indexer.js";
 import { openAuditorStore } from "./store.js";
+import { loadAttestationRoot } from "./verify/attestationRoot.js";
+import { offChainEvidenceChecks } from "./verify/offChainEvidence.js";
 
 const USAGE =
   "usage: cli.ts <check|index> [--rpc URL] [--db FILE] [--no-sync] [--no-tasks] [--json]";
@@ -37,6 +40,8 @@ async function main(): Promise<number> {
       "task-limit": { type: "string" },
       json: { type: "boolean" },
       verbose: { type: "boolean" },
+      "attestation-dir": { type: "string" },
+      sms: { type: "string" },
     },
   });
   const command = positionals[0];
@@ -78,6 +83,12 @@ async function main(): Promise<number> {
       {
         tasks: !values["no-tasks"],
         taskLimit: values["task-limit"] ? Number(values["task-limit"]) : undefined,
+        evidence: offChainEvidenceChecks({
+          attestationRoot: await loadAttestationRoot({
+            dir: values["attestation-dir"] ?? env.AUDITOR_ATTESTATION_DIR,
+            smsUrl: values.sms ?? env.AUDITOR_SMS_URL,
+          }),
+        }),
       },
     );
     if (values.json) {

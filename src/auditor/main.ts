@@ -5,7 +5,9 @@
  *
  * Environment (flags win): POLIS_RPC_URL (http://127.0.0.1:8545), POLIS_DEPLOYMENTS_DIR
  * (deployments), AUDITOR_HOST (127.0.0.1), AUDITOR_PORT (13500), AUDITOR_DB (.polis/auditor.db),
- * AUDITOR_CONFIRMATIONS (1), AUDITOR_POLL_MS (1000), LOG_LEVEL (info).
+ * AUDITOR_CONFIRMATIONS (1), AUDITOR_POLL_MS (1000), LOG_LEVEL (info),
+ * AUDITOR_ATTESTATION_DIR (--attestation-dir: the authority's public folder) or AUDITOR_SMS_URL
+ * (--sms: take the root the SMS pins), to check enclave quotes' certificate chains.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -14,6 +16,8 @@ import { pino } from "pino";
 import { KeepAliveJsonRpcProvider } from "../core/rpcProvider.js";
 import { createClient } from "../sdk/client.js";
 import { createAuditor } from "./auditor.js";
+import { loadAttestationRoot } from "./verify/attestationRoot.js";
+import { offChainEvidenceChecks } from "./verify/offChainEvidence.js";
 
 const { values } = parseArgs({
   options: {
@@ -23,6 +27,8 @@ const { values } = parseArgs({
     db: { type: "string" },
     confirmations: { type: "string" },
     deployments: { type: "string" },
+    "attestation-dir": { type: "string" },
+    sms: { type: "string" },
   },
 });
 const env = process.env;
@@ -37,8 +43,14 @@ const client = await createClient({
   ),
   deploymentsDir: values.deployments ?? env.POLIS_DEPLOYMENTS_DIR,
 });
+const attestationRoot = await loadAttestationRoot({
+  dir: values["attestation-dir"] ?? env.AUDITOR_ATTESTATION_DIR,
+  smsUrl: values.sms ?? env.AUDITOR_SMS_URL,
+});
+if (!attestationRoot)
+  logger.warn("no attestation root (AUDITOR_ATTESTATION_DIR or AUDITOR_SMS_URL): quotes unchecked");
 const auditor = createAuditor(
-  { client, logger },
+  { client, logger, evidence: offChainEvidenceChecks({ attestationRoot }) },
   {
     host: values.host ?? env.AUDITOR_HOST,
     port: num(values.port ?? env.AUDITOR_PORT),

@@ -40,6 +40,12 @@ export interface UsageReceipt {
 export interface SignedReceipt {
   receipt: UsageReceipt;
   signature: string;
+  /**
+   * The attestation quote the SMS accepted for this enclave (public: measurement, enclave
+   * address, encryption public key, platform certificate chain), so auditors can check the chain
+   * to the attestation root later. Not covered by the receipt hash; it is self-authenticating.
+   */
+  quote?: unknown;
 }
 
 /** One input file as hashed into `inputHash`. */
@@ -82,4 +88,40 @@ export function verifyReceiptSignature(receipt: UsageReceipt, signature: string)
   } catch {
     return false;
   }
+}
+
+/** What a receipt must say about a task, from the chain. */
+export interface ReceiptExpectation {
+  chainId: bigint | string;
+  taskManager: string;
+  dealId: string;
+  taskId: string;
+  app: string;
+  mrenclave: string;
+  /** On-chain checksum of the deal's dataset, or null without a dataset. */
+  datasetChecksum: string | null;
+  resultDigest: string;
+  enclave: string;
+}
+
+/**
+ * The fields where a receipt disagrees with the chain (empty when it describes this task).
+ * @example if (receiptMismatches(receipt, expected).length) reject();
+ */
+export function receiptMismatches(r: UsageReceipt, e: ReceiptExpectation): string[] {
+  const eq = (a: unknown, b: string) =>
+    typeof a === "string" && a.toLowerCase() === b.toLowerCase();
+  return [
+    !eq(r.taskId, e.taskId) && "taskId",
+    !eq(r.dealId, e.dealId) && "dealId",
+    !eq(r.app, e.app) && "app",
+    !eq(r.mrenclave, e.mrenclave) && "mrenclave",
+    !eq(r.resultDigest, e.resultDigest) && "resultDigest",
+    !eq(r.enclave, e.enclave) && "enclave",
+    !eq(r.taskManager, e.taskManager) && "taskManager",
+    String(r.chainId) !== e.chainId.toString() && "chainId",
+    (e.datasetChecksum === null
+      ? r.datasetChecksum !== null
+      : !eq(r.datasetChecksum, e.datasetChecksum)) && "datasetChecksum",
+  ].filter((x): x is string => typeof x === "string");
 }

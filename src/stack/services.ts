@@ -77,7 +77,10 @@ export function startMarket(ctx: ServiceContext, p: { port: number; dbPath: stri
 }
 
 /** Starts the auditor (indexer, query API and explorer; src/auditor/main.ts) on `port`. */
-export function startAuditor(ctx: ServiceContext, p: { port: number; dbPath: string }) {
+export function startAuditor(
+  ctx: ServiceContext,
+  p: { port: number; dbPath: string; authorityDir: string },
+) {
   return spawnTsService(
     ctx,
     "auditor",
@@ -88,6 +91,7 @@ export function startAuditor(ctx: ServiceContext, p: { port: number; dbPath: str
       AUDITOR_HOST: "127.0.0.1",
       AUDITOR_CONFIRMATIONS: "0",
       AUDITOR_POLL_MS: "250",
+      AUDITOR_ATTESTATION_DIR: p.authorityDir,
     },
   );
 }

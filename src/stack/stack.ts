@@ -127,6 +127,7 @@ export async function startStack(opts: StartStackOptions): Promise<Stack> {
     const auditor = startAuditor(ctx, {
       port: ports.auditor,
       dbPath: join(dir("auditor"), "auditor.db"),
+      authorityDir: authority.dir,
     });
     processes.push(sms, market, auditor);
     const poolWallets = createPoolWallets(workers);

@@ -72,7 +72,8 @@ describe("demo (e2e): the three scenarios at a reduced size on a real multi-proc
     expect(r.injected).to.be.greaterThan(0);
     expect(r.grant).to.deep.equal({ uses: 5, used: 3 });
     expect(r.verified.ok).to.equal(true);
-    expect(r.verified.passed).to.be.at.least(r.verified.steps - 1);
+    // Every step passes, the quote's certificate chain to the SMS's pinned root included.
+    expect(r.verified.passed).to.equal(r.verified.steps);
   });
 
   it("e-Health: the SMS refuses the ungranted app's enclave and the hub refuses a new match", () => {
@@ -126,6 +127,8 @@ describe("demo (e2e): the three scenarios at a reduced size on a real multi-proc
     expect(s.escrow.accounts + s.escrow.kitty).to.equal(s.escrow.hubBalance);
     expect(s.integrity.ok).to.equal(true);
     expect(s.integrity.checks.map((c) => c.id)).to.include("escrow-conservation");
+    const evidence = s.integrity.checks.find((c) => c.id === "task-evidence")!;
+    expect(evidence.message).to.contain("(7 enclave quotes checked to the attestation root)");
     expect(s.deals).to.equal(9);
     expect(s.completed).to.equal(8);
     expect(s.failed).to.equal(1);
@@ -143,12 +146,16 @@ describe("demo (e2e): the three scenarios at a reduced size on a real multi-proc
       state.deploymentsDir,
       "--market",
       state.urls.market,
+      "--sms",
+      state.urls.sms,
     ];
     const verify = await runCli([...flags, "verify", "task", outcome.eHealth!.verified.taskId], {
       cwd: dir,
     });
     expect(verify.code, verify.stderr).to.equal(0);
     expect(verify.stdout).to.contain("PASS  Orders behind the deal");
+    expect(verify.stdout).to.contain("PASS  Attestation certificate chain");
+    expect(verify.stdout).to.not.contain("FAIL");
     const down = await runCli(["down", "--state", join(dir, "stack.json"), "--json"], { cwd: dir });
     expect(down.code, down.stderr).to.equal(0);
     expect(down.json.stopped.map((p: { name: string }) => p.name)).to.have.members(

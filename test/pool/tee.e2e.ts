@@ -7,6 +7,7 @@ import {
   generateX25519KeyPair,
   unpackArchive,
 } from "../../src/core/crypto/index.js";
+import { createAuthority } from "../../src/enclave/attestation/authority.js";
 import { saveHostIdentity } from "../../src/enclave/attestation/files.js";
 import { createEnclaveHost, type EnclaveHost } from "../../src/enclave/enclaveHost.js";
 import {
@@ -17,7 +18,15 @@ import {
 } from "../../src/worker/executors/index.js";
 import { deployFixture, fund, ONE } from "../helpers/fixture.js";
 import { buildOrders, match, signOrders } from "../helpers/market.js";
-import { platform, startSms, type SmsHarness } from "../sms/helpers/harness.js";
+import { createSmsClient } from "../../src/sdk/sms/client.js";
+import { verifyTask } from "../../src/sdk/actions/verify/verifyTask.js";
+import {
+  authority,
+  fixtureClient,
+  platform,
+  startSms,
+  type SmsHarness,
+} from "../sms/helpers/harness.js";
 import { pushSecret } from "../sms/helpers/pushClient.js";
 import { fundedWallet, startPool, waitFor } from "./harness.js";
 import { registerTeeAssets } from "./teeApp.js";
@@ -131,6 +140,30 @@ describe("Worker pool (TEE deal)", function () {
       expect(result.threshold).to.equal(3);
       expect(result.anomalies).to.have.length(5);
       expect(deal.botSize).to.equal(20n);
+
+      // An auditor checks the whole evidence, the quote's chain to the SMS's pinned root included.
+      const attestationRoot = await createSmsClient({
+        url: sms.url,
+        chainId: f.chainId,
+      }).attestationRoot();
+      expect(attestationRoot.rootCertPem.trim()).to.equal(authority.root.certPem.trim());
+      const report = await verifyTask(await fixtureClient(f), {
+        taskId: ids[0],
+        resultKeyPem: beneficiary.privateKeyPem,
+        attestationRoot,
+      });
+      const lines = report.steps.map((s) => `${s.id}: ${s.status} ${s.detail}`).join("\n");
+      expect(report.steps.find((s) => s.id === "certificate-chain")?.status, lines).to.equal(
+        "pass",
+      );
+      expect(report.ok, lines).to.equal(true);
+      // A root from another authority does not vouch for this platform.
+      const rogue = await verifyTask(await fixtureClient(f), {
+        taskId: ids[0],
+        attestationRoot: { rootCertPem: createAuthority({ name: "Rogue" }).root.certPem },
+      });
+      expect(rogue.steps.find((s) => s.id === "certificate-chain")).to.include({ status: "fail" });
+      expect(rogue.ok).to.equal(false);
     } finally {
       await pool.stop();
     }

@@ -205,6 +205,7 @@ export async function runEHealth(ctx: DemoContext): Promise<EHealthReport> {
     taskId: audited,
     resultKeyPem: pem,
     market: ctx.market,
+    attestationRoot: await ctx.sms.attestationRoot(),
   });
   for (const s of report.steps)
     ui.detail(

@@ -138,13 +138,20 @@ export async function checkIntegrity(
       ...(options.taskLimit ? [options.taskLimit] : []),
     );
     const taskFailures: string[] = [];
+    let attested = 0;
     await pool(tasks, Math.min(limit, 4), async (t) => {
       const evidence = await verifyTaskEvidence(client, t.task_id, options.evidence);
       for (const s of evidence.steps.filter((s) => s.status === "fail")) {
         taskFailures.push(`${t.task_id} ${s.id}: ${s.message}`);
       }
+      if (evidence.steps.some((s) => s.id === "certificate-chain" && s.status === "pass"))
+        attested++;
     });
-    check("task-evidence", `${tasks.length} completed tasks carry valid evidence`, taskFailures);
+    check(
+      "task-evidence",
+      `${tasks.length} completed tasks carry valid evidence (${attested} enclave quotes checked to the attestation root)`,
+      taskFailures,
+    );
   }
   return { ok: checks.every((c) => c.ok), block, checks };
 }

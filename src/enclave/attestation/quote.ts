@@ -1,4 +1,4 @@
-import { constants, createPrivateKey, sign, type KeyObject } from "node:crypto";
+import { constants, createPrivateKey, sign, verify, type KeyObject } from "node:crypto";
 import { getAddress, getBytes } from "ethers";
 import { canonicalBytes } from "../../core/canonical.js";
 import { sha256 } from "../../core/crypto/bytes.js";
@@ -82,8 +82,43 @@ export function signQuote(
   return { version: 1, body, signature, certChain };
 }
 
-/** PSS parameters used for quote signatures, for verifiers. */
-export const QUOTE_SIGNATURE_PADDING = PSS;
+/**
+ * Checks a quote against its verified chain: the platform key's signature over the body, and the
+ * platform id and TCB level the authority certified.
+ * @throws AttestationError("QuoteSignatureInvalid" | "TcbMismatch")
+ */
+export function checkQuoteSignature(
+  quote: Quote,
+  chain: {
+    platformKey: KeyObject;
+    platformId: string;
+    tcb: { status: string; securityVersion: number };
+  },
+): void {
+  let valid = false;
+  try {
+    valid = verify(
+      "sha256",
+      canonicalBytes(quote.body),
+      { key: chain.platformKey, ...PSS },
+      Buffer.from(quote.signature, "base64"),
+    );
+  } catch {
+    valid = false;
+  }
+  if (!valid)
+    throw new AttestationError("QuoteSignatureInvalid", "The quote signature is invalid.");
+  if (quote.body.platformId !== chain.platformId)
+    throw new AttestationError("QuoteSignatureInvalid", "platformId differs from the cert.");
+  if (
+    quote.body.tcbStatus !== chain.tcb.status ||
+    quote.body.securityVersion !== chain.tcb.securityVersion
+  )
+    throw new AttestationError(
+      "TcbMismatch",
+      `The quote claims TCB ${quote.body.tcbStatus}/${quote.body.securityVersion}, the platform is certified ${chain.tcb.status}/${chain.tcb.securityVersion}.`,
+    );
+}
 
 /**
  * Validates a quote's shape strictly (exact fields, types, sizes); says nothing about trust.

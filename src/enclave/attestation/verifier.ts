@@ -1,11 +1,10 @@
-import { timingSafeEqual, verify, X509Certificate, type KeyObject } from "node:crypto";
-import { canonicalBytes } from "../../core/canonical.js";
+import { timingSafeEqual, X509Certificate, type KeyObject } from "node:crypto";
 import { AttestationError } from "../errors.js";
 import { certificateFingerprint } from "./certificates.js";
 import { chainCacheKey, verifyChainStructure, type VerifiedChain } from "./chain.js";
 import { crlSignatureValid, parseCrl, type SignedCrl } from "./crl.js";
 import {
-  QUOTE_SIGNATURE_PADDING,
+  checkQuoteSignature,
   computeReportData,
   parseQuote,
   type Quote,
@@ -36,6 +35,8 @@ export interface VerifiedQuote {
 }
 
 export interface AttestationVerifier {
+  /** The pinned root certificate (PEM), for clients that verify evidence themselves. */
+  readonly rootCertPem: string;
   /**
    * Verifies an untrusted quote. With `nonce`, also checks reportData binds enclave address,
    * encryption key and that nonce.
@@ -131,33 +132,12 @@ export function createAttestationVerifier(init: AttestationVerifierInit): Attest
   };
 
   return {
+    rootCertPem: root.toString(),
     verifyChain,
     verifyQuote(value: unknown, nonce?: string): VerifiedQuote {
       const quote: Quote = parseQuote(value);
       const chain = verifyChain(quote.certChain);
-      let valid = false;
-      try {
-        valid = verify(
-          "sha256",
-          canonicalBytes(quote.body),
-          { key: chain.platformKey, ...QUOTE_SIGNATURE_PADDING },
-          Buffer.from(quote.signature, "base64"),
-        );
-      } catch {
-        valid = false;
-      }
-      if (!valid)
-        throw new AttestationError("QuoteSignatureInvalid", "The quote signature is invalid.");
-      if (quote.body.platformId !== chain.platformId)
-        throw new AttestationError("QuoteSignatureInvalid", "platformId differs from the cert.");
-      if (
-        quote.body.tcbStatus !== chain.tcb.status ||
-        quote.body.securityVersion !== chain.tcb.securityVersion
-      )
-        throw new AttestationError(
-          "TcbMismatch",
-          `The quote claims TCB ${quote.body.tcbStatus}/${quote.body.securityVersion}, the platform is certified ${chain.tcb.status}/${chain.tcb.securityVersion}.`,
-        );
+      checkQuoteSignature(quote, chain);
       const nowSeconds = Math.floor(clock() / 1000);
       if (Math.abs(nowSeconds - quote.body.issuedAt) > maxAge)
         throw new AttestationError("QuoteStale", "The quote is too old or from the future.");

@@ -250,6 +250,7 @@ export async function runPipeline(
       enclaveSignature,
       attestation: session.attestation,
       verifier: session.verifier,
+      quote,
       encryptedResult,
       encryptedResultSha256: sha256Hex(encryptedResult),
       callbackData,

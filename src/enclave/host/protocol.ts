@@ -1,3 +1,4 @@
+import type { Quote } from "../attestation/quote.js";
 import type { Deal } from "../../core/deal.js";
 import type { EnclaveConfig } from "../measurement.js";
 import type { UsageReceipt } from "../receipt.js";
@@ -54,6 +55,8 @@ export interface EnclaveTaskResult {
   /** The SMS verifier's EIP-712 AttestationStatement(taskId, enclave, mrenclave). */
   attestation: string;
   verifier: string;
+  /** The quote the SMS accepted (public evidence, published next to the receipt). */
+  quote: Quote;
   /** The result archive encrypted to the beneficiary (PROTOCOLS §4 blob). */
   encryptedResult: Uint8Array;
   /** sha256 of encryptedResult, 0x-hex: its address in the pool's result store. */

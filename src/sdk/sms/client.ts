@@ -40,6 +40,18 @@ export interface SmsClient {
   pushSecret(params: PushSecretParameters): Promise<PushSecretReturnType>;
   /** Whether a secret is stored (GET /v1/secrets/<kind>/<target>[/<name>]). */
   hasSecret(kind: SecretKind, target: string, name?: string): Promise<boolean>;
+  /**
+   * The attestation root the SMS pins and its installed revocation lists (GET /v1/attestation),
+   * for auditors checking a task's quote. Trust it as far as you trust this SMS, or compare the
+   * root with the authority's published certificate.
+   */
+  attestationRoot(): Promise<AttestationRoot>;
+}
+
+/** The SMS's pinned attestation root and revocation lists. */
+export interface AttestationRoot {
+  rootCertPem: string;
+  crls: unknown[];
 }
 
 export const DEFAULT_SMS_URL = "http://127.0.0.1:13300";
@@ -93,6 +105,12 @@ export function createSmsClient(params: CreateSmsClientParameters): SmsClient {
         },
       });
       return { kind: p.kind, target: p.target, name, valueHash: message.valueHash };
+    },
+    async attestationRoot() {
+      const body = (await fetchJson(`${url}/v1/attestation`, options)) as Partial<AttestationRoot>;
+      if (typeof body?.rootCertPem !== "string" || !Array.isArray(body.crls))
+        throw new ServiceError("The SMS sent a malformed attestation root.");
+      return { rootCertPem: body.rootCertPem, crls: body.crls };
     },
     async hasSecret(kind, target, name) {
       try {

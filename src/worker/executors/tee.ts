@@ -49,7 +49,7 @@ export function createTeeExecutor(init: TeeExecutorInit): TaskExecutor {
       return {
         resultDigest: out.resultDigest,
         blob: Buffer.from(out.encryptedResult).toString("base64"),
-        receipt: { receipt: out.receipt, signature: out.receiptSignature },
+        receipt: { receipt: out.receipt, signature: out.receiptSignature, quote: out.quote },
         receiptHash: out.receiptHash,
         callbackData: out.callbackData,
         enclave: out.enclave,

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { readResultKey } from "../../../sdk/actions/results/generateResultKey.js";
 import { verifyTask } from "../../../sdk/actions/verify/verifyTask.js";
@@ -15,6 +16,12 @@ const MARKS: Record<StepStatus, string> = {
   pending: "TODO",
 };
 
+interface VerifyTaskOptions {
+  key?: string;
+  market: boolean;
+  attestationRoot?: string;
+}
+
 /** Registers `polis verify task` on its parent command. */
 export function registerVerifyTask(group: Command, io: CliIo): void {
   const cmd = group
@@ -25,15 +32,23 @@ export function registerVerifyTask(group: Command, io: CliIo): void {
     .argument("<taskId>", "task id")
     .option("--key <file>", "beneficiary key, to check the digest of an encrypted result")
     .option("--no-market", "do not ask the market for the orders' contents")
+    .option(
+      "--attestation-root <file>",
+      "attestation root certificate (PEM) the enclave's quote must chain to (default: the root the SMS pins)",
+    )
     .action(
-      handler(io, async (ctx, taskId: string, opts: { key?: string; market: boolean }) => {
+      handler(io, async (ctx, taskId: string, opts: VerifyTaskOptions) => {
         const client = await ctx.client();
         const keyPath = opts.key ? resolveFrom(io.cwd, opts.key) : (await ctx.settings()).resultKey;
         const key = opts.key || existsSync(keyPath) ? await readResultKey(keyPath) : undefined;
+        const attestationRoot = opts.attestationRoot
+          ? { rootCertPem: await readFile(resolveFrom(io.cwd, opts.attestationRoot), "utf8") }
+          : await (await ctx.sms()).attestationRoot().catch(() => undefined); // the step says so
         const report = await verifyTask(client, {
           taskId,
           resultKeyPem: key?.pem,
           market: opts.market ? await ctx.market() : undefined,
+          attestationRoot,
         });
         ctx.out.result(report, () => [
           `Evidence of task ${report.taskId}:`,
@@ -56,5 +71,6 @@ export function registerVerifyTask(group: Command, io: CliIo): void {
   examples(cmd, [
     "polis verify task 0xTaskId",
     "polis verify task 0xTaskId --key result-key.pem --json",
+    "polis verify task 0xTaskId --attestation-root authority/root.cert.pem",
   ]);
 }

@@ -19,6 +19,8 @@ export interface GetReceiptReturnType {
   hash: string;
   /** Address that signed the hash with EIP-191 (undefined if the signature is malformed). */
   signer?: string;
+  /** The attestation quote published with the receipt (unverified), when the pool serves one. */
+  quote?: unknown;
 }
 
 /**
@@ -43,5 +45,5 @@ export async function getReceipt(params: GetReceiptParameters): Promise<GetRecei
   } catch {
     signer = undefined;
   }
-  return { url, receipt: body.receipt, signature: body.signature, hash, signer };
+  return { url, receipt: body.receipt, signature: body.signature, hash, signer, quote: body.quote };
 }

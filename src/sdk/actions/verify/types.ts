@@ -1,6 +1,7 @@
 import type { PolisClient } from "../../client.js";
 import type { MarketClient } from "../../market/client.js";
 import type { GetDealReturnType } from "../deals/getDeal.js";
+import type { GetReceiptReturnType } from "../results/getReceipt.js";
 import type { GetTaskReturnType } from "../tasks/getTask.js";
 
 /** pass / fail; skip = not applicable or evidence unavailable; pending = check not built yet. */
@@ -38,9 +39,13 @@ export interface VerifyContext {
   /** To read the orders' contents (optional: hashes are checked on-chain regardless). */
   market?: MarketClient;
   timeoutMs?: number;
+  /** The attestation root (and revocation lists) to check the task's quote against. */
+  attestationRoot?: { rootCertPem: string; crls?: readonly unknown[] };
   task?: GetTaskReturnType;
   deal?: GetDealReturnType;
   proof?: SubmittedProof;
+  /** The usage receipt (and attestation quote) the pool's result store serves. */
+  receipt?: GetReceiptReturnType;
 }
 
 /** One check of the evidence chain. Steps run in order; a step whose dependency did not pass

@@ -19,7 +19,12 @@ export interface VerifyTaskParameters {
   /** Beneficiary key (PEM), to check the digest of an encrypted result. */
   resultKeyPem?: string;
   market?: MarketClient;
-  /** Plugs in the certificate chain check (from src/enclave when merged). */
+  /**
+   * The attestation root (PEM) and revocation lists the task's quote must chain to; without it
+   * the certificate chain step is skipped.
+   */
+  attestationRoot?: { rootCertPem: string; crls?: readonly unknown[] };
+  /** Replaces the certificate chain check. */
   certificateChain?: CertificateChainCheck;
   /** Replace the whole list of steps. */
   steps?: readonly VerifyStep[];
@@ -46,18 +51,18 @@ export function defaultVerifySteps(certificateChain?: CertificateChainCheck): Ve
     proofStep,
     enclaveSignatureStep,
     attestationStep,
-    certificateChainStep(certificateChain),
     resultDigestStep,
     receiptStep,
+    certificateChainStep(certificateChain),
   ];
 }
 
 /**
  * Checks the whole chain of evidence of a task, the auditor's way: the orders behind its deal,
  * the deal against the hub's hash, the task's completion, the enclave signature and the
- * verifier's attestation statement (under the task manager domain), the attestation certificate
- * chain (pluggable), the result digest and the usage receipt. Never throws for a failed check:
- * each step reports pass, fail, skip or pending.
+ * verifier's attestation statement (under the task manager domain), the result digest, the usage
+ * receipt, and the attestation quote's certificate chain to `attestationRoot`. Never throws for
+ * a failed check: each step reports pass, fail, skip or pending.
  * @example
  * const report = await verifyTask(client, { taskId, resultKeyPem });
  * for (const s of report.steps) console.log(s.status, s.title);
@@ -71,6 +76,7 @@ export async function verifyTask(
     taskId: parseBytes32(params.taskId, "task id"),
     resultKeyPem: params.resultKeyPem,
     market: params.market,
+    attestationRoot: params.attestationRoot,
     timeoutMs: params.timeoutMs,
   };
   const steps = params.steps ?? defaultVerifySteps(params.certificateChain);

@@ -2,6 +2,7 @@ import { ZeroAddress, ZeroHash } from "ethers";
 import { BaseError } from "../../../../core/errors/index.js";
 import { read } from "../../../internal/send.js";
 import { getReceipt } from "../../results/getReceipt.js";
+import { receiptMismatches } from "../../../../core/receipt.js";
 import type { VerifyStep } from "../types.js";
 
 /**
@@ -33,6 +34,7 @@ export const receiptStep: VerifyStep = {
       }
       throw error;
     }
+    ctx.receipt = fetched;
     if (fetched.hash !== c.receiptHash) {
       return {
         status: "fail",
@@ -50,20 +52,17 @@ export const receiptStep: VerifyStep = {
       deal.dataset === ZeroAddress
         ? null
         : await read(() => ctx.client.datasetRegistry.datasetChecksum(deal.dataset));
-    const eq = (a: unknown, b: string) =>
-      typeof a === "string" && a.toLowerCase() === b.toLowerCase();
-    const wrong = [
-      !eq(r.taskId, ctx.taskId) && "taskId",
-      !eq(r.dealId, task.dealId) && "dealId",
-      !eq(r.app, deal.app) && "app",
-      !eq(r.mrenclave, deal.mrenclave) && "mrenclave",
-      !eq(r.resultDigest, c.resultDigest) && "resultDigest",
-      !eq(r.enclave, c.enclave) && "enclave",
-      !eq(r.taskManager, ctx.client.deployment.taskManager) && "taskManager",
-      String(r.chainId) !== ctx.client.chainId.toString() && "chainId",
-      (checksum === null ? r.datasetChecksum !== null : !eq(r.datasetChecksum, checksum)) &&
-        "datasetChecksum",
-    ].filter(Boolean);
+    const wrong = receiptMismatches(r, {
+      chainId: ctx.client.chainId,
+      taskManager: ctx.client.deployment.taskManager,
+      dealId: task.dealId,
+      taskId: ctx.taskId,
+      app: deal.app,
+      mrenclave: deal.mrenclave,
+      datasetChecksum: checksum,
+      resultDigest: c.resultDigest,
+      enclave: c.enclave,
+    });
     if (wrong.length) {
       return {
         status: "fail",
