@@ -8,11 +8,11 @@
  * Run: npm run bench:pool   (tsx scripts/bench/pool.ts [--deals 20] [--tasks 200] [--capacity 3])
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { loadavg } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { createPoolWorld } from "../lib/pool/world.js";
 import { STATUS } from "../lib/pool/deals.js";
-import { percentile, peakRss, scrapeSums } from "./pool/measure.js";
+import { cpuByProcess, percentile, peakRss, scrapeSums } from "./pool/measure.js";
 
 const { values } = parseArgs({
   options: {
@@ -108,6 +108,11 @@ try {
 
   // 2. Throughput of one deal of TASKS tasks.
   log(`throughput of a ${TASKS}-task deal...`);
+  const cpu = (): Record<string, number> => ({
+    ...cpuByProcess(pool, { anvil: world.chain.pid, sms: world.sms.pid }),
+    bench: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+  });
+  const cpuBefore = cpu();
   const big = await world.matchDeal({ volume: BigInt(TASKS) });
   const tm = world.client.taskManager;
   let completed = 0;
@@ -121,6 +126,14 @@ try {
   }
   const seconds = (last - big.minedAt) / 1000;
   const throughput = TASKS / seconds;
+  // CPU milliseconds per task by process kind, over the throughput run.
+  const cpuAfter = cpu();
+  const cpuPerTaskMs: Record<string, number> = {};
+  for (const [name, v] of Object.entries(cpuAfter)) {
+    const kind = name.replace(/worker\d+/, "worker");
+    const used = ((v - (cpuBefore[name] ?? 0)) * 1000) / TASKS;
+    cpuPerTaskMs[kind] = Math.round((cpuPerTaskMs[kind] ?? 0) + used);
+  }
 
   // 3. Peak memory of every process (before anything exits).
   const rss = peakRss(pool, world.sms.pid);
@@ -140,6 +153,7 @@ try {
       ...Object.fromEntries(Object.entries(details).map(([k, v]) => [k, Math.round(v)])),
       peakRssMb: Object.fromEntries(Object.entries(rss).map(([k, v]) => [k, Math.round(v)])),
       throughputSeconds: Number(seconds.toFixed(2)),
+      cpuPerTaskMs,
       settings: {
         workers: WORKERS,
         capacity: Number(values.capacity),
@@ -166,6 +180,10 @@ try {
     `peak RSS per worker  ${out.peakRssMbPerWorker} MB   target <= ${TARGETS.rssMb} MB  ${mark(peakWorker <= TARGETS.rssMb)}`,
   );
   log(`  every process (MB): ${JSON.stringify(out.details.peakRssMb)}`);
+  const cpuTotal = Object.values(cpuPerTaskMs).reduce((a, b) => a + b, 0);
+  log(
+    `CPU per task in the throughput run: ${cpuTotal} ms on ${availableParallelism()} cores (${JSON.stringify(cpuPerTaskMs)})`,
+  );
   log(
     `where a task's time goes (mean ${Math.round(mean)} ms): chain + pool ${out.breakdownMs.chain}, SMS ${out.breakdownMs.sms}, enclave ${out.breakdownMs.enclave}, storage ${out.breakdownMs.storage}`,
   );

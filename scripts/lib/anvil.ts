@@ -42,6 +42,8 @@ export interface AnvilChain {
   deployment: Deployment;
   deploymentsDir: string;
   governance: Wallet;
+  /** The anvil process id (for CPU and memory figures). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -83,6 +85,7 @@ export async function startAnvil(dir: string, verifiers: string[] = []): Promise
     deployment,
     deploymentsDir,
     governance,
+    pid: proc.pid!,
     async stop() {
       provider.destroy();
       try {

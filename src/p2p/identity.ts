@@ -22,8 +22,18 @@ export function peerIdOfWallet(privateKeyHex: string): PeerId {
   return peerIdFromPrivateKey(libp2pKeyFromWallet(privateKeyHex));
 }
 
+// Decompressing a public key costs a modular square root (~2 ms in pure JS): once per peer.
+const addresses = new Map<string, string>();
+
 /** The Ethereum address behind a peer id, or undefined for non-secp256k1 peers. */
 export function addressOfPeer(peerId: PeerId): string | undefined {
   if (peerId.type !== "secp256k1" || peerId.publicKey === undefined) return undefined;
-  return getAddress(computeAddress(hexlify(peerId.publicKey.raw)));
+  const key = peerId.toString();
+  let address = addresses.get(key);
+  if (address === undefined) {
+    address = getAddress(computeAddress(hexlify(peerId.publicKey.raw)));
+    if (addresses.size >= 4096) addresses.delete(addresses.keys().next().value!);
+    addresses.set(key, address);
+  }
+  return address;
 }

@@ -75,11 +75,19 @@ export async function launchPool(
           ];
     const logFile = join(logs, `${name}.log`);
     const out = createWriteStream(logFile, { flags: "a" });
-    const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...opts.env, ...opts.processEnv?.[name], ...extraEnv },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    // POLIS_CPU_PROFILE_DIR: V8 CPU profiles of every process, written when it exits cleanly.
+    const profile = process.env.POLIS_CPU_PROFILE_DIR
+      ? ["--cpu-prof", `--cpu-prof-dir=${process.env.POLIS_CPU_PROFILE_DIR}`]
+      : [];
+    const child = spawn(
+      process.execPath,
+      [...profile, "--disable-warning=ExperimentalWarning", ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, ...opts.env, ...opts.processEnv?.[name], ...extraEnv },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     child.stdout!.pipe(out);
     child.stderr!.pipe(out);
     const p = { name, child, logFile };

@@ -94,7 +94,8 @@ export async function runPipeline(
       const phase = `enclave_${name.replace(/Ms$/, "")}`;
       deps.metrics?.phaseSeconds.observe({ phase }, ms / 1000);
     }
-    store.update(taskId, { phase: "computed", outcome });
+    // A replicated task's contribution commits to this salt: it must survive an OS crash.
+    store.update(taskId, { phase: "computed", outcome }, { durable: a.replicated });
     local = store.get(taskId)!;
     void progress({
       phase: "computed",

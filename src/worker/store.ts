@@ -25,7 +25,12 @@ export interface LocalTask {
   attempts: number;
 }
 
-/** The worker's crash-safe task journal (SQLite, WAL, synchronous=FULL). */
+/**
+ * The worker's crash-safe task journal (SQLite, WAL). Commits are synchronous=NORMAL (a killed
+ * process loses nothing; an OS crash may roll back the last ones, and the task is recovered from
+ * the chain or recomputed), except `durable` updates, which reach the disk before returning: the
+ * computed outcome (result and salt) of a replicated task, which its on-chain contribution commits to.
+ */
 export class WorkerStore {
   readonly #db: DatabaseSync;
 
@@ -34,7 +39,7 @@ export class WorkerStore {
     this.#db = new DatabaseSync(path);
     this.#db.exec(`
       PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = FULL;
+      PRAGMA synchronous = NORMAL;
       CREATE TABLE IF NOT EXISTS tasks (
         task_id TEXT PRIMARY KEY, assignment TEXT NOT NULL, phase TEXT NOT NULL, outcome TEXT,
         result_url TEXT, authorization TEXT, attempts INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL);
@@ -65,7 +70,18 @@ export class WorkerStore {
       authorization?: string;
       attempt?: boolean;
     },
+    opts: { durable?: boolean } = {},
   ): void {
+    // A FULL commit syncs the WAL, with every NORMAL commit before it.
+    if (opts.durable) this.#db.exec("PRAGMA synchronous = FULL");
+    try {
+      this.#update(taskId, fields);
+    } finally {
+      if (opts.durable) this.#db.exec("PRAGMA synchronous = NORMAL");
+    }
+  }
+
+  #update(taskId: string, fields: Parameters<WorkerStore["update"]>[1]): void {
     this.#db
       .prepare(
         `UPDATE tasks SET phase = COALESCE(?, phase), outcome = COALESCE(?, outcome), result_url = COALESCE(?, result_url),

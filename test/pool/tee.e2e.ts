@@ -41,7 +41,7 @@ describe("Worker pool (TEE deal)", function () {
     await sms?.stop();
   });
 
-  it("runs a 20-task TEE deal: every task completes, payments land, escrow is conserved", async () => {
+  it("runs a 20-task TEE deal: every task completes, payments land, escrow is conserved, a forging worker is refused and unpaid", async () => {
     const f = await deployFixture();
     const assets = await registerTeeAssets(f);
     sms = await startSms(f);
@@ -99,7 +99,21 @@ describe("Worker pool (TEE deal)", function () {
           }),
         });
       };
-    const executors = [teeWorker(0), teeWorker(1)];
+    // A third worker forges its results (the digest its enclave did not sign): the scheduler's dry
+    // run refuses each one, the task goes to an honest worker, and the forger earns nothing.
+    const forging =
+      (spec: ReturnType<typeof teeWorker>) =>
+      (...args: Parameters<ReturnType<typeof teeWorker>>) => {
+        const inner = spec(...args);
+        return {
+          async execute(...call: Parameters<typeof inner.execute>) {
+            const out = await inner.execute(...call);
+            const flipped = (out.resultDigest.endsWith("0") ? "1" : "0") as string;
+            return { ...out, resultDigest: out.resultDigest.slice(0, -1) + flipped };
+          },
+        };
+      };
+    const executors = [teeWorker(0), teeWorker(1), forging(teeWorker(2))];
     const pool = await startPool(f, assets.workerpool, schedulerWallet, executors, { tee: true });
     await Promise.all(hosts.map((h) => h.start()));
     try {
@@ -123,6 +137,12 @@ describe("Worker pool (TEE deal)", function () {
       expect((await f.hub.accountOf(f.actors.datasetOwner.address))[0]).to.equal(20n * 2n * ONE);
       const workers = await Promise.all(pool.workerWallets.map((w) => f.hub.accountOf(w.address)));
       expect(workers.reduce((s, [stake]) => s + stake, 0n)).to.equal(20n * 4n * ONE);
+      expect(workers[2], "the forger is paid nothing").to.deep.equal([0n, 0n]);
+      const refused = await pool.scheduler.metrics.failures.get();
+      expect(
+        refused.values.find((v) => v.labels.cause === "result-invalid")?.value ?? 0,
+        "forged results refused",
+      ).to.be.greaterThan(0);
       const [reqStake, reqLocked] = await f.hub.accountOf(f.actors.requester.address);
       expect(reqStake).to.equal(1_000n * ONE - 20n * 10n * ONE);
       expect(reqLocked).to.equal(0n);

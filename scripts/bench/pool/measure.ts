@@ -71,3 +71,43 @@ export function peakRss(pool: RunningPool, smsPid?: number): Record<string, numb
   }
   return out;
 }
+
+/**
+ * CPU seconds a process used so far (user + system), including its children that exited and were
+ * waited for (a worker's sandboxed apps count for its enclave host), or undefined once gone.
+ */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may contain spaces): state is field 3.
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i]), 0); // utime..cstime
+    return ticks / 100; // USER_HZ
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds of every pool process (workers' enclave hosts as "<worker>.host"), anvil, SMS. */
+export function cpuByProcess(
+  pool: RunningPool,
+  extra: Record<string, number | undefined>,
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of pool.processes) {
+    const pid = p.child.pid;
+    if (!pid) continue;
+    const own = cpuSeconds(pid);
+    if (own !== undefined) out[p.name] = own;
+    if (p.name !== "scheduler")
+      for (const c of childPids(pid)) {
+        const host = cpuSeconds(c);
+        if (host !== undefined) out[`${p.name}.host`] = (out[`${p.name}.host`] ?? 0) + host;
+      }
+  }
+  for (const [name, pid] of Object.entries(extra)) {
+    const v = pid ? cpuSeconds(pid) : undefined;
+    if (v !== undefined) out[name] = v;
+  }
+  return out;
+}
