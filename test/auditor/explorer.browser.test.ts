@@ -86,7 +86,7 @@ describe("explorer (real browser)", function () {
       ["scheduler-authorization", "pass"],
       ["enclave-signature", "pass"],
       ["attestation", "pass"],
-      // Placeholders until the enclave module provides these checks.
+      // This synthetic history publishes no receipts or quotes; the demo e2e checks them for real.
       ["certificate-chain", "skip"],
       ["usage-receipt", "skip"],
     ]);

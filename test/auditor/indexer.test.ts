@@ -229,7 +229,7 @@ describe("auditor", () => {
   });
 
   describe("verifyTaskEvidence", () => {
-    it("passes every step of a TEE fast-path task and leaves the enclave module's steps as placeholders", async () => {
+    it("passes every step of a TEE fast-path task and skips the off-chain steps when no checks are plugged in", async () => {
       const evidence = await verifyTaskEvidence(client, h.teeDeal.completedTask);
       expect(evidence.ok).to.equal(true);
       expect(evidence.steps.map((s) => [s.id, s.status])).to.deep.equal([

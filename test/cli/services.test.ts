@@ -8,28 +8,38 @@ import { setUpProviders } from "./helpers/providers.js";
 import type { Providers } from "./helpers/providers.js";
 import { startPolisEnv } from "./helpers/polis.js";
 import type { PolisEnv } from "./helpers/polis.js";
-import { startStubMarket, startStubSms } from "./helpers/stubServices.js";
-import type { StubMarket, StubSms } from "./helpers/stubServices.js";
+import { startServices, type Services } from "./helpers/services.js";
+import { OrderKind } from "../../src/core/index.js";
 
 const PASSWORD = { POLIS_PASSWORD: "services-password" };
 
-describe("polis CLI with the market and the SMS (contract stubs until they merge)", function () {
+describe("polis CLI with the real market and SMS", function () {
   this.timeout(120_000);
   let env: PolisEnv;
   let p: Providers;
-  let market: StubMarket;
-  let sms: StubSms;
+  let services: Services;
   let requester: string;
+  /** Order hashes published by the first test: app, dataset, workerpool. */
+  const published: string[] = [];
   const as = (wallet: string, args: string[]) =>
-    env.polis(["--json", "--wallet", wallet, "--market", market.url, "--sms", sms.url, ...args], {
-      env: PASSWORD,
-    });
+    env.polis(
+      [
+        "--json",
+        "--wallet",
+        wallet,
+        "--market",
+        services.marketUrl,
+        "--sms",
+        services.smsUrl,
+        ...args,
+      ],
+      { env: PASSWORD },
+    );
 
   before(async () => {
     env = await startPolisEnv();
     p = await setUpProviders(env, "svc");
-    market = await startStubMarket(env.client.hubDomain);
-    sms = await startStubSms(env.client.chainId);
+    services = await startServices(env);
     for (const [file, index] of [
       ["app-owner.json", 1],
       ["pool-owner.json", 3],
@@ -45,8 +55,7 @@ describe("polis CLI with the market and the SMS (contract stubs until they merge
     expect((await as("requester.json", ["account", "deposit", "100"])).code).to.equal(0);
   });
   after(async () => {
-    await market?.close();
-    await sms?.close();
+    await services?.stop();
     await env?.stop();
   });
 
@@ -89,8 +98,16 @@ describe("polis CLI with the market and the SMS (contract stubs until they merge
       "tee",
     ]);
     expect(w.code, w.stderr).to.equal(0);
-    expect(market.entries.map((e) => e.kindName)).to.deep.equal(["app", "dataset", "workerpool"]);
-    expect(market.entries[0].orderHash).to.equal(a.json.orderHash);
+    published.push(a.json.orderHash, d.json.orderHash, w.json.orderHash);
+    // The market accepted each one as the chain hashes it, signed by the asset's owner.
+    for (const [i, hash] of published.entries()) {
+      const listed = await services.market.getOrder(hash);
+      expect(listed.kind).to.equal([OrderKind.App, OrderKind.Dataset, OrderKind.Workerpool][i]);
+      expect(listed.remaining).to.equal(5n);
+    }
+    expect((await services.market.getOrder(published[0])).signer.toLowerCase()).to.equal(
+      (await p.appOwner.getAddress()).toLowerCase(),
+    );
     const saved = JSON.parse(await readFile(join(env.dir, "pub-app.json"), "utf8"));
     expect(await env.client.hub.hashAppOrder({ ...saved.order })).to.equal(a.json.orderHash);
   });
@@ -110,12 +127,14 @@ describe("polis CLI with the market and the SMS (contract stubs until they merge
     ]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.json.total).to.equal(1);
-    const q = market.queries.at(-1)!;
-    expect(q.get("minTag")).to.equal("0x" + "0".repeat(63) + "1");
-    expect(q.get("category")).to.equal("0");
-    expect(q.get("pageSize")).to.equal("5");
-    expect(q.get("page"), "the market's pages count from 0").to.equal("0");
-    const show = await as("requester.json", ["order", "show", market.entries[0].orderHash]);
+    expect(r.json.orders.map((o: { orderHash: string }) => o.orderHash)).to.deep.equal([
+      published[2],
+    ]);
+    // A filter nothing matches lists nothing (trust above the pool's).
+    const none = await as("requester.json", ["orderbook", "workerpool", "--min-trust", "9"]);
+    expect(none.code, none.stderr).to.equal(0);
+    expect(none.json.total).to.equal(0);
+    const show = await as("requester.json", ["order", "show", published[0]]);
     expect(show.code, show.stderr).to.equal(0);
     expect(show.json).to.include({ kind: "app", open: true, published: true });
   });
@@ -130,12 +149,8 @@ describe("polis CLI with the market and the SMS (contract stubs until they merge
       "ds.key",
     ]);
     expect(r.code, r.stderr).to.equal(0);
-    expect(sms.pushes.at(-1)).to.deep.include({
-      kind: "dataset-key",
-      target: p.dataset,
-      signer: await p.datasetOwner.getAddress(),
-      valueHash: sha256Hex(Buffer.alloc(32, 7)),
-    });
+    expect(r.json.valueHash).to.equal(sha256Hex(Buffer.alloc(32, 7)));
+    expect(await services.sms.hasSecret("dataset-key", p.dataset)).to.equal(true);
     const stranger = await as("requester.json", [
       "dataset",
       "push-secret",
@@ -149,25 +164,28 @@ describe("polis CLI with the market and the SMS (contract stubs until they merge
 
   it("pushes the beneficiary key, and reports an SMS refusal as a user error", async () => {
     expect((await as("requester.json", ["result", "keygen"])).code).to.equal(0);
+    expect(await services.sms.hasSecret("beneficiary-key", requester)).to.equal(false);
     const r = await as("requester.json", ["result", "push-key"]);
     expect(r.code, r.stderr).to.equal(0);
-    expect(sms.pushes.at(-1)).to.include({
-      kind: "beneficiary-key",
-      target: requester,
-      signer: requester,
-    });
-    sms.refuse.add(requester);
-    try {
-      const refused = await as("requester.json", ["result", "push-key"]);
-      expect(refused.code).to.equal(1);
-      expect(refused.json.error).to.include({
-        name: "RequestRejectedError",
-        status: 403,
-        service: "SMS",
-      });
-    } finally {
-      sms.refuse.delete(requester);
-    }
+    expect(await services.sms.hasSecret("beneficiary-key", requester)).to.equal(true);
+    // The SMS refuses a requester secret over 4096 bytes: exit 1, and nothing is matched.
+    const before = await env.client.hub.accountOf(requester);
+    const refused = await as("requester.json", [
+      "--yes",
+      "run",
+      p.app,
+      "--dataset",
+      p.dataset,
+      "--tag",
+      "tee",
+      "--secret",
+      `big=${"x".repeat(5000)}`,
+    ]);
+    expect(refused.code, refused.stderr).to.equal(1);
+    expect(refused.json.error).to.include({ name: "RequestRejectedError", service: "SMS" });
+    expect(refused.json.error.status).to.be.within(400, 499);
+    expect(await env.client.hub.accountOf(requester)).to.deep.equal(before);
+    expect(await services.sms.hasSecret("requester-secret", requester, "big")).to.equal(false);
   });
 
   it("runs with the market's best match and pushes requester secrets before matching", async () => {
@@ -186,21 +204,15 @@ describe("polis CLI with the market and the SMS (contract stubs until they merge
     ]);
     expect(r.code, r.stderr).to.equal(0);
     expect(r.json.cost).to.equal(parseEther("10").toString());
-    expect(r.json.orderHashes.slice(0, 3)).to.deep.equal(market.entries.map((e) => e.orderHash));
-    expect(sms.pushes.at(-1)).to.deep.include({
-      kind: "requester-secret",
-      target: requester,
-      name: "apiKey",
-      signer: requester,
-      valueHash: sha256Hex("s3cret"),
-    });
+    expect(r.json.orderHashes.slice(0, 3)).to.deep.equal(published);
+    expect(await services.sms.hasSecret("requester-secret", requester, "apiKey")).to.equal(true);
     expect(r.json.requestOrder.params).to.equal('{"args":"--fast","secrets":["apiKey"]}');
   });
 
   it("unpublishes every order of an asset by cancelling it on-chain", async () => {
     const r = await as("app-owner.json", ["app", "unpublish", p.app, "--all"]);
     expect(r.code, r.stderr).to.equal(0);
-    expect(r.json.cancelled).to.deep.equal([market.entries[0].orderHash]);
-    expect(await env.client.hub.consumed(market.entries[0].orderHash)).to.equal(5n);
+    expect(r.json.cancelled).to.deep.equal([published[0]]);
+    expect(await env.client.hub.consumed(published[0])).to.equal(5n);
   });
 });

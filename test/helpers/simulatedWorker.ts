@@ -14,6 +14,8 @@ import type { Deal, UsageReceipt } from "../../src/core/index.js";
 import { encryptResult, packArchive, sha256Hex } from "../../src/core/crypto/index.js";
 import type { ArchiveEntry } from "../../src/core/crypto/index.js";
 import type { PolisClient } from "../../src/sdk/client.js";
+import type { PlatformIdentity } from "../../src/enclave/attestation/authority.js";
+import { computeReportData, signQuote } from "../../src/enclave/attestation/quote.js";
 import type { ResultStore } from "./resultStore.js";
 
 export interface SimulatedRun {
@@ -44,6 +46,8 @@ export async function completeTask(
     scheduler: Signer;
     worker: Signer;
     verifier: Signer;
+    /** An enrolled platform: the receipt then carries a quote for the enclave, as a real host's. */
+    platform?: PlatformIdentity;
   },
 ): Promise<SimulatedRun> {
   const taskId = computeTaskId(params.dealId, params.index);
@@ -80,9 +84,12 @@ export async function completeTask(
     networkIsolated: true,
   };
   const rh = receiptHash(receipt);
+  const quote =
+    params.platform && quoteFor(params.platform, enclave.address, params.deal.mrenclave);
   params.store.receipts.set(taskId, {
     receipt,
     signature: await enclave.signMessage(getBytes(rh)),
+    ...(quote ? { quote } : {}),
   });
   const worker = await params.worker.getAddress();
   const td = client.taskDomain;
@@ -124,4 +131,25 @@ export async function completeTask(
     enclave: enclave.address,
     files,
   };
+}
+
+/** A quote by `platform` for an enclave and measurement (nonce and encryption key are random). */
+function quoteFor(platform: PlatformIdentity, enclave: string, mrenclave: string) {
+  const key = randomBytes(32);
+  return signQuote(
+    {
+      mrenclave,
+      debug: false,
+      securityVersion: platform.securityVersion,
+      tcbStatus: platform.tcbStatus,
+      enclave,
+      encryptionKey: key.toString("base64"),
+      reportData: computeReportData(enclave, key, hexlify(randomBytes(32))),
+      platformId: platform.platformId,
+      issuedAt: Math.floor(Date.now() / 1000),
+      networkIsolated: true,
+    },
+    platform.privateKeyPem,
+    platform.certChain,
+  );
 }

@@ -24,9 +24,9 @@ import type {
 export interface VerifyTaskEvidenceOptions {
   /** First block to search for the task's events (default: the deployment's start block). */
   fromBlock?: number;
-  /** Verifies the enclave quote's certificate chain (supplied by the enclave module). */
+  /** Verifies the enclave quote's certificate chain (see offChainEvidenceChecks). */
   certificateChain?: EvidenceCheck;
-  /** Verifies the enclave-signed usage receipt against `receiptHash` (enclave module). */
+  /** Verifies the enclave-signed usage receipt against `receiptHash` (see offChainEvidenceChecks). */
   usageReceipt?: EvidenceCheck;
 }
 
@@ -48,8 +48,9 @@ const TITLES: Record<string, string> = {
  * and status, the deal (its hash equals `hub.dealHash`), the four orders (digests and owners'
  * signatures from the match calldata), the scheduler's authorization, the enclave's EIP-712
  * signature over the result, and the attestation statement signed by a registered verifier for
- * the deal's mrenclave. The certificate chain and the usage receipt are placeholders ("skip")
- * until the enclave module plugs in its checks through `options`.
+ * the deal's mrenclave. The off-chain evidence (the usage receipt, the quote's certificate chain)
+ * is checked by what `options` plugs in, `offChainEvidenceChecks` in the services; without it,
+ * those two steps are "skip".
  * Used by the auditor's integrity check, its explorer and `polis verify task`.
  * @example const { ok, steps } = await verifyTaskEvidence(client, taskId);
  */
@@ -173,15 +174,14 @@ export async function verifyTaskEvidence(
     }
   }
 
-  // 7-8. Placeholders until the enclave module supplies its checks.
+  // 7-8. Off-chain evidence, when the caller plugs in its checks.
   add(
     "certificate-chain",
     options.certificateChain
       ? await options.certificateChain(ctx)
       : {
           status: "skip",
-          message:
-            "Placeholder: the enclave module (src/enclave) verifies the quote's certificate chain to the pinned attestation root.",
+          message: "Not checked here: no attestation root or result store access was configured.",
         },
   );
   add(
@@ -190,7 +190,7 @@ export async function verifyTaskEvidence(
       ? await options.usageReceipt(ctx)
       : {
           status: "skip",
-          message: `Placeholder: the enclave module checks the signed usage receipt against receiptHash ${completion.receiptHash}.`,
+          message: `Not checked here: the signed usage receipt behind receiptHash ${completion.receiptHash}.`,
         },
   );
   return finish(dealId);
