@@ -32,9 +32,12 @@ export function offChainEvidenceChecks(options: OffChainEvidenceOptions = {}): {
   const receiptOf = (ctx: EvidenceContext): Promise<Fetched> => {
     let p = cache.get(ctx.taskId);
     if (!p) {
-      p = fetchReceipt(ctx, options.timeoutMs ?? 5_000);
+      const fetching = fetchReceipt(ctx, options.timeoutMs ?? 5_000);
       if (cache.size >= 256) cache.delete(cache.keys().next().value!);
-      cache.set(ctx.taskId, p);
+      cache.set(ctx.taskId, fetching);
+      // Receipts are immutable once stored; an unreachable store is asked again next time.
+      void fetching.then((f) => f.ok || cache.delete(ctx.taskId));
+      p = fetching;
     }
     return p;
   };
@@ -90,7 +93,8 @@ export function offChainEvidenceChecks(options: OffChainEvidenceOptions = {}): {
       if (!options.attestationRoot)
         return {
           status: "skip",
-          message: "No attestation root configured (AUDITOR_ATTESTATION_ROOT): not checked.",
+          message:
+            "No attestation root configured (AUDITOR_ATTESTATION_DIR or AUDITOR_SMS_URL): not checked.",
         };
       const fetched = await receiptOf(ctx);
       if (!fetched.ok) return { status: "skip", message: fetched.message };
@@ -123,7 +127,7 @@ async function fetchReceipt(ctx: EvidenceContext, timeoutMs: number): Promise<Fe
   let resultUrl: string;
   try {
     resultUrl = toUtf8String(getBytes(ctx.completion.results));
-    new URL(resultUrl);
+    if (!["http:", "https:"].includes(new URL(resultUrl).protocol)) throw new Error("scheme");
   } catch {
     return { ok: false, message: "The on-chain result is not a result store URL." };
   }
