@@ -54,6 +54,9 @@ const MAX_LIMITS: EnclaveLimits = {
   wallMs: 36_000_000,
 };
 
+/** Name of the enclave config inside every app bundle (covered by the measurement). */
+export const BUNDLE_CONFIG_FILE = "enclave.json";
+
 /**
  * Checks an enclave config's shape and bounds.
  * @throws AppBundleError("ConfigInvalid")

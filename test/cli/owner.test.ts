@@ -129,8 +129,27 @@ describe("polis CLI: asset owner journey (anvil)", function () {
       // An app folder is packed into the deterministic archive workers download and measure.
       await mkdir(join(env.dir, "anomaly"), { recursive: true });
       await writeFile(join(env.dir, "anomaly", "app.js"), 'console.log("anomaly detection")\n');
-      await writeFile(join(env.dir, "enclave.json"), JSON.stringify(CONFIG));
-      const r = await polis([
+      // Without enclave.json in the folder, a TEE deploy is refused (workers measure the bundle's).
+      const bare = await polis([
+        "--json",
+        "app",
+        "deploy",
+        "--name",
+        "bare",
+        "--uri",
+        "https://apps.example/bare.polis",
+        "--bundle",
+        "anomaly",
+        "--tee",
+      ]);
+      expect(bare.code).to.equal(1);
+      expect(bare.json.error.message).to.contain("no enclave.json");
+      await writeFile(join(env.dir, "anomaly", "enclave.json"), JSON.stringify(CONFIG));
+      await writeFile(
+        join(env.dir, "debug-enclave.json"),
+        JSON.stringify({ ...CONFIG, debug: true }),
+      );
+      const differs = await polis([
         "--json",
         "app",
         "deploy",
@@ -141,7 +160,21 @@ describe("polis CLI: asset owner journey (anvil)", function () {
         "--bundle",
         "anomaly",
         "--enclave-config",
-        "enclave.json",
+        "debug-enclave.json",
+      ]);
+      expect(differs.code).to.equal(1);
+      expect(differs.json.error.message).to.contain("differs from the bundle's enclave.json");
+      const r = await polis([
+        "--json",
+        "app",
+        "deploy",
+        "--name",
+        "anomaly",
+        "--uri",
+        "https://apps.example/anomaly.polis",
+        "--bundle",
+        "anomaly",
+        "--tee",
       ]);
       expect(r.code, r.stderr).to.equal(0);
       app = r.json.app;

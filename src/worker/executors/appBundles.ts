@@ -4,7 +4,12 @@ import { join } from "node:path";
 import { UserError } from "../../core/errors/index.js";
 import { sha256Hex } from "../../core/crypto/bytes.js";
 import { unpackArchive } from "../../core/crypto/archive.js";
-import { loadBundle, validateEnclaveConfig, type EnclaveConfig } from "../../core/measurement.js";
+import {
+  BUNDLE_CONFIG_FILE,
+  loadBundle,
+  validateEnclaveConfig,
+  type EnclaveConfig,
+} from "../../core/measurement.js";
 import type { PolisClient } from "../../sdk/client.js";
 import { getApp } from "../../sdk/actions/assets/getApp.js";
 
@@ -14,8 +19,7 @@ export interface ResolvedApp {
   config: EnclaveConfig;
 }
 
-/** Name of the enclave config inside every app bundle (covered by the measurement). */
-export const BUNDLE_CONFIG_FILE = "enclave.json";
+export { BUNDLE_CONFIG_FILE };
 
 const MAX_BUNDLE_BYTES = 256 * 1024 * 1024;
 

@@ -1,9 +1,10 @@
 import { readFile, stat, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import { ZeroHash } from "ethers";
-import { sha256Hex } from "../../../core/crypto/index.js";
+import { sha256Hex, unpackArchive } from "../../../core/crypto/index.js";
 import { UserError } from "../../../core/errors/index.js";
 import {
+  BUNDLE_CONFIG_FILE,
   enclaveConfigHash,
   loadBundle,
   measureApp,
@@ -24,6 +25,7 @@ interface AppDeployFlags {
   mrenclave?: string;
   enclaveConfig?: string;
   enclaveConfigHash?: string;
+  tee?: boolean;
 }
 
 /** Registers `polis app deploy` on its parent command. */
@@ -38,7 +40,11 @@ export function registerAppDeploy(group: Command, io: CliIo): void {
       "the app folder (packed into <folder>.polis, the file to publish at --uri) or a .polis archive",
     )
     .option("--checksum <0x..>", "sha256 of the bundle, when not passing --bundle")
-    .option("--enclave-config <file>", "enclave config JSON (TEE apps): computes mrenclave")
+    .option("--tee", "a TEE app: measure the bundle with the enclave.json it carries (mrenclave)")
+    .option(
+      "--enclave-config <file>",
+      "implies --tee; must equal the bundle's enclave.json (what workers measure)",
+    )
     .option("--mrenclave <0x..>", "enclave measurement, when not computed")
     .option("--enclave-config-hash <0x..>", "sha256 of the canonical enclave config")
     .action(
@@ -58,10 +64,23 @@ export function registerAppDeploy(group: Command, io: CliIo): void {
         let configHash = opts.enclaveConfigHash
           ? parse.bytes32(opts.enclaveConfigHash, "--enclave-config-hash")
           : ZeroHash;
-        if (opts.enclaveConfig) {
+        if (opts.tee || opts.enclaveConfig) {
           if (!bundle)
-            throw new UserError("--enclave-config needs --bundle to compute the measurement.");
-          const config = await readEnclaveConfig(opts.enclaveConfig);
+            throw new UserError("--tee needs --bundle to compute the measurement.", {
+              hint: "Pass the app folder (with its enclave.json) or its .polis archive.",
+            });
+          const config = bundleEnclaveConfig(bundle);
+          if (
+            opts.enclaveConfig &&
+            enclaveConfigHash(await readEnclaveConfig(opts.enclaveConfig)) !==
+              enclaveConfigHash(config)
+          )
+            throw new UserError(
+              `${opts.enclaveConfig} differs from the bundle's ${BUNDLE_CONFIG_FILE}: workers measure the bundle's.`,
+              {
+                hint: `Drop --enclave-config, or copy it to the app folder as ${BUNDLE_CONFIG_FILE}.`,
+              },
+            );
           mrenclave = measureApp(bundle, config);
           configHash = enclaveConfigHash(config);
         }
@@ -87,7 +106,7 @@ export function registerAppDeploy(group: Command, io: CliIo): void {
     );
   examples(cmd, [
     "polis app deploy --name anomaly --uri https://apps.example/anomaly.polis --bundle ./anomaly",
-    "polis app deploy --name anomaly --uri https://apps.example/anomaly.polis --bundle ./anomaly --enclave-config enclave.json",
+    "polis app deploy --name anomaly --uri https://apps.example/anomaly.polis --bundle ./anomaly --tee",
   ]);
 }
 
@@ -102,6 +121,22 @@ async function readBundle(path: string): Promise<Buffer> {
     await writeFile(archive, bytes);
   }
   return bytes;
+}
+
+/** The enclave config a bundle carries (`enclave.json`, covered by the measurement). */
+function bundleEnclaveConfig(bundle: Uint8Array): EnclaveConfig {
+  const entry = unpackArchive(bundle).find((e) => e.path === BUNDLE_CONFIG_FILE);
+  if (!entry)
+    throw new UserError(`The bundle has no ${BUNDLE_CONFIG_FILE}: a TEE app needs one.`, {
+      hint: `Add ${BUNDLE_CONFIG_FILE} to the app folder: {"entrypoint", "runtime": "node"|"wasi", "limits": {"cpuMs", "memoryMb", "outputBytes", "wallMs"}, "debug": false}.`,
+    });
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(entry.data).toString("utf8"));
+  } catch {
+    throw new UserError(`The bundle's ${BUNDLE_CONFIG_FILE} is not valid JSON.`);
+  }
+  return validateEnclaveConfig(value);
 }
 
 async function readEnclaveConfig(path: string): Promise<EnclaveConfig> {
