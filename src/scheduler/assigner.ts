@@ -9,6 +9,8 @@ import type { CandidateRow, SchedulerStore } from "./store.js";
 export interface AssignerInit {
   /** Tasks whose contribution deadline is closer than this are not handed out (seconds). */
   deadlineMarginSeconds: number;
+  /** A worker seen within this window (ms) counts as live. */
+  liveWindowMs: number;
 }
 
 /** How many distinct workers a task should have now. */
@@ -56,6 +58,7 @@ export class Assigner {
       if (task.trust > 1 && task.assignedToWorker > 0) continue;
       if (task.trust <= 1 && this.store.assignment(task.taskId, worker)?.state === "active")
         continue;
+      if (task.failedByWorkerAt !== null && this.someoneElseCanTry(task, worker, now)) continue;
       const deal = toDeal(task.deal);
       if (contributionDeadline(deal) <= chainNow + BigInt(this.init.deadlineMarginSeconds))
         continue;
@@ -79,5 +82,29 @@ export class Assigner {
       out.push(assignment);
     }
     return out;
+  }
+
+  /**
+   * Whether a live worker other than `worker`, able to run the task, has not failed it yet. A
+   * worker that failed a task (reported a failure, or sent a result the chain would refuse) gets
+   * it back only when nobody else can try: one faulty or forging worker cannot burn a task's
+   * failed attempts on its own, while a pool of one still retries.
+   */
+  private someoneElseCanTry(task: CandidateRow, worker: string, now: number): boolean {
+    const failed = new Set(
+      this.store
+        .assignmentsOf(task.taskId)
+        .filter((a) => a.state === "failed")
+        .map((a) => a.worker),
+    );
+    return this.store
+      .workers()
+      .some(
+        (w) =>
+          w.address !== worker &&
+          now - w.lastSeen <= this.init.liveWindowMs &&
+          (!task.tee || w.inventory?.tee === true) &&
+          !failed.has(w.address),
+      );
   }
 }

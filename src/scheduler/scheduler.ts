@@ -98,6 +98,7 @@ export function createScheduler(components: SchedulerComponents, init: Scheduler
   );
   const assigner = new Assigner(store, signer, client.taskDomain, {
     deadlineMarginSeconds: init.deadlineMarginSeconds ?? 30,
+    liveWindowMs: 3 * heartbeatMs,
   });
   const batcher = new ResultBatcher(
     client,

@@ -43,6 +43,8 @@ export interface CandidateRow extends TaskRow {
   params: string;
   active: number;
   assignedToWorker: number;
+  /** When this worker last failed this task (ms), if it ever did. */
+  failedByWorkerAt: number | null;
 }
 
 export interface AssignmentRow {
@@ -221,12 +223,14 @@ export class SchedulerStore {
       .prepare(
         `SELECT t.*, d.trust, d.tee, d.deal, d.params,
            (SELECT COUNT(*) FROM assignments a WHERE a.task_id = t.task_id AND a.state = 'active') AS active,
-           (SELECT COUNT(*) FROM assignments a WHERE a.task_id = t.task_id AND a.worker = ?) AS mine
+           (SELECT COUNT(*) FROM assignments a WHERE a.task_id = t.task_id AND a.worker = ?) AS mine,
+           (SELECT MAX(a.updated_at) FROM assignments a
+              WHERE a.task_id = t.task_id AND a.worker = ? AND a.state = 'failed') AS failed_at
          FROM tasks t JOIN deals d ON d.deal_id = t.deal_id
          WHERE t.state IN ('pending', 'running')
          ORDER BY d.block, t.deal_id, t.idx LIMIT ?`,
       )
-      .all(worker, limit) as Record<string, unknown>[];
+      .all(worker, worker, limit) as Record<string, unknown>[];
     return rows.map((r) => ({
       ...toTask(r),
       trust: Number(r.trust),
@@ -235,6 +239,7 @@ export class SchedulerStore {
       params: String(r.params),
       active: Number(r.active),
       assignedToWorker: Number(r.mine),
+      failedByWorkerAt: r.failed_at === null ? null : Number(r.failed_at),
     }));
   }
 

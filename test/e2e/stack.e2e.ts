@@ -67,6 +67,13 @@ describe("polis up / polis down", function () {
       return r.json;
     };
     await ok(["init"]);
+    // init records the stack `polis up` printed (the exported POLIS_* variables).
+    const config = JSON.parse(await readFile(join(dir, "polis.json"), "utf8"));
+    expect(config).to.include({
+      rpc: state.urls.rpc,
+      market: state.urls.market,
+      sms: state.urls.sms,
+    });
     await ok(["faucet"]);
     await ok(["account", "deposit", "50"]);
     // App developer: a TEE app folder with its enclave.json, served from a file URL.

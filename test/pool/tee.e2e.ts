@@ -143,6 +143,14 @@ describe("Worker pool (TEE deal)", function () {
         refused.values.find((v) => v.labels.cause === "result-invalid")?.value ?? 0,
         "forged results refused",
       ).to.be.greaterThan(0);
+      // A task the forger spoiled goes to the honest workers, never back to the forger.
+      const forger = pool.workerWallets[2].address;
+      for (const t of ids) {
+        const spoiled = pool.scheduler.store
+          .assignmentsOf(t)
+          .filter((a) => a.worker === forger && a.state === "failed");
+        expect(spoiled.length, `forged attempts on ${t}`).to.be.at.most(1);
+      }
       const [reqStake, reqLocked] = await f.hub.accountOf(f.actors.requester.address);
       expect(reqStake).to.equal(1_000n * ONE - 20n * 10n * ONE);
       expect(reqLocked).to.equal(0n);

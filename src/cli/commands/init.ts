@@ -32,13 +32,16 @@ export function registerInit(program: Command, io: CliIo): void {
           throw new UserError(`${path} already exists.`, { hint: "Pass --force to rewrite it." });
         }
         const g = ctx.opts;
-        const chain = g.chain ?? DEFAULTS.chain;
+        const env = io.env;
+        const chain = g.chain ?? env.POLIS_CHAIN ?? DEFAULTS.chain;
+        // Flags, else the environment (what `polis up` prints), else the defaults.
+        const deployments = g.deployments ?? env.POLIS_DEPLOYMENTS;
         const config: ProjectConfig = {
           chain,
-          rpc: g.rpc ?? "http://127.0.0.1:8545",
-          deployments: g.deployments ? rel(io.cwd, g.deployments) : DEFAULTS.deployments,
-          market: typeof g.market === "string" ? g.market : DEFAULTS.market,
-          sms: g.sms ?? DEFAULTS.sms,
+          rpc: g.rpc ?? env.POLIS_RPC ?? "http://127.0.0.1:8545",
+          deployments: deployments ? rel(io.cwd, deployments) : DEFAULTS.deployments,
+          market: typeof g.market === "string" ? g.market : (env.POLIS_MARKET ?? DEFAULTS.market),
+          sms: g.sms ?? env.POLIS_SMS ?? DEFAULTS.sms,
           wallet: g.wallet ? rel(io.cwd, g.wallet) : DEFAULTS.wallet,
           resultKey: DEFAULTS.resultKey,
         };
