@@ -3,13 +3,14 @@
  *
  *   tsx src/auditor/cli.ts check [--rpc URL] [--db FILE] [--deployments DIR] [--confirmations N]
  *                                [--no-sync] [--no-tasks] [--task-limit N] [--json]
+ *                                [--attestation-dir DIR | --sms URL] [--allow-private-urls]
  *   tsx src/auditor/cli.ts index [--rpc URL] [--db FILE] [--confirmations N]
  *
  * `check` brings the index up to date (unless --no-sync), then re-verifies it against the chain:
  * escrow conservation, account balances, per-transaction conservation, deal hashes and each
  * completed task's evidence. Exit code 0 when everything holds, 1 when a check fails, 2 on error.
  * Environment: POLIS_RPC_URL, POLIS_DEPLOYMENTS_DIR, AUDITOR_DB, AUDITOR_ATTESTATION_DIR,
- * AUDITOR_SMS_URL (as the service; --attestation-dir and --sms win).
+ * AUDITOR_SMS_URL, AUDITOR_ALLOW_PRIVATE_URLS=1 (as the service; flags win).
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -42,6 +43,7 @@ async function main(): Promise<number> {
       verbose: { type: "boolean" },
       "attestation-dir": { type: "string" },
       sms: { type: "string" },
+      "allow-private-urls": { type: "boolean" },
     },
   });
   const command = positionals[0];
@@ -88,6 +90,7 @@ async function main(): Promise<number> {
             dir: values["attestation-dir"] ?? env.AUDITOR_ATTESTATION_DIR,
             smsUrl: values.sms ?? env.AUDITOR_SMS_URL,
           }),
+          allowPrivateUrls: values["allow-private-urls"] ?? env.AUDITOR_ALLOW_PRIVATE_URLS === "1",
         }),
       },
     );

@@ -7,7 +7,9 @@
  * (deployments), AUDITOR_HOST (127.0.0.1), AUDITOR_PORT (13500), AUDITOR_DB (.polis/auditor.db),
  * AUDITOR_CONFIRMATIONS (1), AUDITOR_POLL_MS (1000), LOG_LEVEL (info),
  * AUDITOR_ATTESTATION_DIR (--attestation-dir: the authority's public folder) or AUDITOR_SMS_URL
- * (--sms: take the root the SMS pins), to check enclave quotes' certificate chains.
+ * (--sms: take the root the SMS pins), to check enclave quotes' certificate chains;
+ * AUDITOR_ALLOW_PRIVATE_URLS=1 (--allow-private-urls) lets it fetch result stores on loopback and
+ * private addresses (dev stacks; pools choose these URLs, so production auditors refuse them).
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -29,6 +31,7 @@ const { values } = parseArgs({
     deployments: { type: "string" },
     "attestation-dir": { type: "string" },
     sms: { type: "string" },
+    "allow-private-urls": { type: "boolean" },
   },
 });
 const env = process.env;
@@ -50,7 +53,14 @@ const attestationRoot = await loadAttestationRoot({
 if (!attestationRoot)
   logger.warn("no attestation root (AUDITOR_ATTESTATION_DIR or AUDITOR_SMS_URL): quotes unchecked");
 const auditor = createAuditor(
-  { client, logger, evidence: offChainEvidenceChecks({ attestationRoot }) },
+  {
+    client,
+    logger,
+    evidence: offChainEvidenceChecks({
+      attestationRoot,
+      allowPrivateUrls: values["allow-private-urls"] ?? env.AUDITOR_ALLOW_PRIVATE_URLS === "1",
+    }),
+  },
   {
     host: values.host ?? env.AUDITOR_HOST,
     port: num(values.port ?? env.AUDITOR_PORT),

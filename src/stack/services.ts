@@ -92,6 +92,8 @@ export function startAuditor(
       AUDITOR_CONFIRMATIONS: "0",
       AUDITOR_POLL_MS: "250",
       AUDITOR_ATTESTATION_DIR: p.authorityDir,
+      // The dev stack's pools publish results on 127.0.0.1.
+      AUDITOR_ALLOW_PRIVATE_URLS: "1",
     },
   );
 }

@@ -195,8 +195,18 @@ describe("polis CLI: auditor journey (anvil)", function () {
   });
 
   it("the auditor service checks the same off-chain evidence: receipt and quote", async () => {
+    // By default the auditor refuses pool-chosen URLs on loopback or private addresses.
+    const guarded = await verifyTaskEvidence(
+      env.client,
+      run.taskId,
+      offChainEvidenceChecks({ attestationRoot: { rootCertPem: authority.root.certPem } }),
+    );
+    const receiptStep = guarded.steps.find((s) => s.id === "usage-receipt")!;
+    expect(receiptStep.status).to.equal("skip");
+    expect(receiptStep.message).to.match(/127\.0\.0\.1, which is not a public address/);
     const checks = offChainEvidenceChecks({
       attestationRoot: { rootCertPem: authority.root.certPem },
+      allowPrivateUrls: true,
     });
     const byId = async () =>
       Object.fromEntries(
@@ -213,7 +223,10 @@ describe("polis CLI: auditor journey (anvil)", function () {
       const again = await verifyTaskEvidence(
         env.client,
         run.taskId,
-        offChainEvidenceChecks({ attestationRoot: { rootCertPem: authority.root.certPem } }),
+        offChainEvidenceChecks({
+          attestationRoot: { rootCertPem: authority.root.certPem },
+          allowPrivateUrls: true,
+        }),
       );
       expect(again.ok).to.equal(false);
       expect(again.steps.find((s) => s.id === "usage-receipt")!.status).to.equal("fail");

@@ -4,6 +4,7 @@ import { BaseError } from "../../core/errors/index.js";
 import { verifyAttestationEvidence } from "../../enclave/attestation/evidence.js";
 import { AttestationError } from "../../enclave/errors.js";
 import { getReceipt, type GetReceiptReturnType } from "../../sdk/actions/results/getReceipt.js";
+import { fetchPublicJson } from "./publicFetch.js";
 import type { EvidenceCheck, EvidenceContext } from "./types.js";
 
 export interface OffChainEvidenceOptions {
@@ -12,6 +13,12 @@ export interface OffChainEvidenceOptions {
   attestationRoot?: { rootCertPem: string; crls?: readonly unknown[] };
   /** Per request to a pool's result store (default 5 s). */
   timeoutMs?: number;
+  /**
+   * Fetch result stores on loopback and private addresses too (a dev stack on 127.0.0.1).
+   * Default false: the URL is chosen by the pool, and the auditor must not become a proxy into
+   * its own network.
+   */
+  allowPrivateUrls?: boolean;
 }
 
 type Fetched = { ok: true; value: GetReceiptReturnType } | { ok: false; message: string };
@@ -32,7 +39,7 @@ export function offChainEvidenceChecks(options: OffChainEvidenceOptions = {}): {
   const receiptOf = (ctx: EvidenceContext): Promise<Fetched> => {
     let p = cache.get(ctx.taskId);
     if (!p) {
-      const fetching = fetchReceipt(ctx, options.timeoutMs ?? 5_000);
+      const fetching = fetchReceipt(ctx, options);
       if (cache.size >= 256) cache.delete(cache.keys().next().value!);
       cache.set(ctx.taskId, fetching);
       // Receipts are immutable once stored; an unreachable store is asked again next time.
@@ -123,7 +130,13 @@ export function offChainEvidenceChecks(options: OffChainEvidenceOptions = {}): {
   };
 }
 
-async function fetchReceipt(ctx: EvidenceContext, timeoutMs: number): Promise<Fetched> {
+/** A receipt with its quote is a few KiB; anything much larger is not one. */
+const MAX_RECEIPT_BYTES = 256 * 1024;
+
+async function fetchReceipt(
+  ctx: EvidenceContext,
+  options: OffChainEvidenceOptions,
+): Promise<Fetched> {
   let resultUrl: string;
   try {
     resultUrl = toUtf8String(getBytes(ctx.completion.results));
@@ -132,7 +145,14 @@ async function fetchReceipt(ctx: EvidenceContext, timeoutMs: number): Promise<Fe
     return { ok: false, message: "The on-chain result is not a result store URL." };
   }
   try {
-    return { ok: true, value: await getReceipt({ resultUrl, taskId: ctx.taskId, timeoutMs }) };
+    const getJson = (url: string) =>
+      fetchPublicJson(url, {
+        service: "result store",
+        timeoutMs: options.timeoutMs ?? 5_000,
+        maxBytes: MAX_RECEIPT_BYTES,
+        allowPrivate: options.allowPrivateUrls,
+      });
+    return { ok: true, value: await getReceipt({ resultUrl, taskId: ctx.taskId, getJson }) };
   } catch (error) {
     if (error instanceof BaseError)
       return { ok: false, message: `The pool's receipt is unavailable: ${error.shortMessage}` };

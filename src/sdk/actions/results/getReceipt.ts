@@ -9,6 +9,9 @@ export interface GetReceiptParameters {
   resultUrl: string;
   taskId: string;
   timeoutMs?: number;
+  /** How to GET the receipt's JSON (default: fetch). A service fetching URLs others chose passes
+   * a guarded one (see the auditor's fetchPublicJson). */
+  getJson?: (url: string) => Promise<unknown>;
 }
 
 export interface GetReceiptReturnType {
@@ -31,10 +34,12 @@ export interface GetReceiptReturnType {
  */
 export async function getReceipt(params: GetReceiptParameters): Promise<GetReceiptReturnType> {
   const url = new URL(`/receipts/${params.taskId}`, params.resultUrl).toString();
-  const body = (await fetchJson(url, {
-    service: "result store",
-    timeoutMs: params.timeoutMs,
-  })) as Partial<SignedReceipt>;
+  const body = (await (params.getJson
+    ? params.getJson(url)
+    : fetchJson(url, {
+        service: "result store",
+        timeoutMs: params.timeoutMs,
+      }))) as Partial<SignedReceipt>;
   if (!body || typeof body !== "object" || !body.receipt || typeof body.signature !== "string") {
     throw new ServiceError(`The result store served a malformed receipt at ${url}.`);
   }
