@@ -3,6 +3,8 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { ServiceError } from "../../src/core/errors/index.js";
 import {
   encryptResult,
@@ -17,6 +19,7 @@ import {
   decryptResult,
   writeResultFiles,
 } from "../../src/sdk/index.js";
+import { MAX_RECEIPT_BYTES, getReceipt } from "../../src/sdk/actions/results/getReceipt.js";
 
 describe("sdk/results", () => {
   const taskId = "0x" + "12".repeat(32);
@@ -78,5 +81,34 @@ describe("sdk/results", () => {
     const h = "ab".repeat(32);
     expect(contentAddress(`http://127.0.0.1:13600/results/${h}`)).to.equal(`0x${h}`);
     expect(contentAddress("http://127.0.0.1:13600/results/nothash")).to.equal(undefined);
+  });
+});
+
+describe("sdk/results: a hostile result store serving receipts", () => {
+  let server: Server;
+  let base: string;
+  before(async () => {
+    server = createServer((req, res) => {
+      if (req.url!.includes("aa")) return void res.end(`"${"x".repeat(MAX_RECEIPT_BYTES + 10)}"`);
+      if (req.url!.includes("bb")) return void res.end("{not json");
+      res.end(JSON.stringify({ receipt: null, signature: 7 }));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/results/x`;
+  });
+  after(() => server?.close());
+
+  const failure = (taskId: string) =>
+    getReceipt({ resultUrl: base, taskId }).then(
+      () => expect.fail("should throw"),
+      (e: unknown) => e as ServiceError,
+    );
+
+  it("refuses an oversized, a non-JSON and a malformed receipt with a ServiceError", async () => {
+    const big = await failure("0x" + "aa".repeat(32));
+    expect(big).to.be.instanceOf(ServiceError);
+    expect(big.shortMessage).to.match(/(offers 262156 bytes; the limit is|sent more than) 262144/);
+    expect((await failure("0x" + "bb".repeat(32))).shortMessage).to.match(/invalid JSON/);
+    expect((await failure("0x" + "cc".repeat(32))).shortMessage).to.match(/malformed receipt/);
   });
 });

@@ -3,7 +3,11 @@ import { isTee, receiptMismatches } from "../../core/index.js";
 import { BaseError } from "../../core/errors/index.js";
 import { verifyAttestationEvidence } from "../../enclave/attestation/evidence.js";
 import { AttestationError } from "../../enclave/errors.js";
-import { getReceipt, type GetReceiptReturnType } from "../../sdk/actions/results/getReceipt.js";
+import {
+  MAX_RECEIPT_BYTES,
+  getReceipt,
+  type GetReceiptReturnType,
+} from "../../sdk/actions/results/getReceipt.js";
 import { fetchPublicJson } from "./publicFetch.js";
 import type { EvidenceCheck, EvidenceContext } from "./types.js";
 
@@ -129,9 +133,6 @@ export function offChainEvidenceChecks(options: OffChainEvidenceOptions = {}): {
     },
   };
 }
-
-/** A receipt with its quote is a few KiB; anything much larger is not one. */
-const MAX_RECEIPT_BYTES = 256 * 1024;
 
 async function fetchReceipt(
   ctx: EvidenceContext,

@@ -2,7 +2,23 @@ import { getBytes, verifyMessage } from "ethers";
 import { receiptHash } from "../../../core/index.js";
 import type { SignedReceipt, UsageReceipt } from "../../../core/index.js";
 import { ServiceError } from "../../../core/errors/index.js";
-import { fetchJson } from "../../http.js";
+import { fetchBytes } from "../../http.js";
+
+/** A receipt with its quote is a few KiB; a store that sends more is not serving one. */
+export const MAX_RECEIPT_BYTES = 256 * 1024;
+
+async function fetchReceiptJson(url: string, params: GetReceiptParameters): Promise<unknown> {
+  const bytes = await fetchBytes(url, {
+    service: "result store",
+    timeoutMs: params.timeoutMs ?? 15_000,
+    maxBytes: MAX_RECEIPT_BYTES,
+  });
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch (cause) {
+    throw new ServiceError(`The result store answered with invalid JSON at ${url}.`, { cause });
+  }
+}
 
 export interface GetReceiptParameters {
   /** The result URL of the task (the receipt is served by the same store). */
@@ -36,10 +52,7 @@ export async function getReceipt(params: GetReceiptParameters): Promise<GetRecei
   const url = new URL(`/receipts/${params.taskId}`, params.resultUrl).toString();
   const body = (await (params.getJson
     ? params.getJson(url)
-    : fetchJson(url, {
-        service: "result store",
-        timeoutMs: params.timeoutMs,
-      }))) as Partial<SignedReceipt>;
+    : fetchReceiptJson(url, params))) as Partial<SignedReceipt>;
   if (!body || typeof body !== "object" || !body.receipt || typeof body.signature !== "string") {
     throw new ServiceError(`The result store served a malformed receipt at ${url}.`);
   }
