@@ -136,7 +136,13 @@ export function createEnclaveHost(
       const config: HostProcessConfig = { platformDir: init.platformDir, workDir, nodePath };
       const proc = fork(HOST_ENTRY, [JSON.stringify(config)], {
         execPath: nodePath,
-        execArgv: ["--no-warnings"],
+        // POLIS_CPU_PROFILE_DIR (as for the pool processes): a V8 CPU profile on a clean exit.
+        execArgv: [
+          "--no-warnings",
+          ...(process.env.POLIS_CPU_PROFILE_DIR
+            ? ["--cpu-prof", `--cpu-prof-dir=${process.env.POLIS_CPU_PROFILE_DIR}`]
+            : []),
+        ],
         serialization: "advanced",
         stdio: ["ignore", "ignore", "pipe", "ipc"],
         env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
