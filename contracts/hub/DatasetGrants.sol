@@ -31,7 +31,7 @@ abstract contract DatasetGrants is IDatasetGrants, Config {
         uint64 expiry
     ) external onlyDatasetOwner(dataset) {
         if (uses == 0 || expiry <= block.timestamp) revert GrantParamsInvalid(uses, expiry);
-        bytes32 key = grantKey(dataset, app, requester);
+        bytes32 key = _grantKey(dataset, msg.sender, app, requester);
         _grants[key] = Grant({uses: uses, used: 0, expiry: expiry, revoked: false});
         emit DatasetGrantSet(key, dataset, app, requester, uses, expiry);
     }
@@ -42,7 +42,7 @@ abstract contract DatasetGrants is IDatasetGrants, Config {
         address app,
         address requester
     ) external onlyDatasetOwner(dataset) {
-        bytes32 key = grantKey(dataset, app, requester);
+        bytes32 key = _grantKey(dataset, msg.sender, app, requester);
         if (_grants[key].uses == 0) revert GrantMissing(dataset, app, requester);
         _grants[key].revoked = true;
         emit DatasetGrantRevoked(key, dataset);
@@ -58,8 +58,8 @@ abstract contract DatasetGrants is IDatasetGrants, Config {
         address dataset,
         address app,
         address requester
-    ) public pure returns (bytes32) {
-        return keccak256(abi.encode(dataset, app, requester));
+    ) external view returns (bytes32) {
+        return _grantKey(dataset, _datasetRegistry.ownerOfAsset(dataset), app, requester);
     }
 
     /// @inheritdoc IDatasetGrants
@@ -73,18 +73,31 @@ abstract contract DatasetGrants is IDatasetGrants, Config {
         return g.uses != 0 && !g.revoked && block.timestamp <= g.expiry;
     }
 
-    /// @dev The grant that governs (dataset, app, requester) for a match. Returns the key (zero when
-    /// the dataset does not require grants), the uses left, and the ABI-encoded error if none is live.
+    /// @dev Grants belong to the owner who gave them: the key includes the owner, so a new owner of
+    /// the dataset token starts with none and the previous owner's grants stop matching.
+    function _grantKey(
+        address dataset,
+        address owner,
+        address app,
+        address requester
+    ) private pure returns (bytes32) {
+        return keccak256(abi.encode(dataset, owner, app, requester));
+    }
+
+    /// @dev The grant of `owner` (the dataset's current owner) that governs (dataset, app,
+    /// requester) for a match. Returns the key (zero when the dataset does not require grants), the
+    /// uses left, and the ABI-encoded error if none is live.
     function _grantForMatch(
         address dataset,
+        address owner,
         address app,
         address requester
     ) internal view returns (bytes32 key, uint256 usesLeft, bytes memory failure) {
         if (!_grantsRequired[dataset]) return (bytes32(0), type(uint256).max, "");
-        key = grantKey(dataset, app, requester);
+        key = _grantKey(dataset, owner, app, requester);
         Grant memory g = _grants[key];
         if (g.uses == 0) {
-            key = grantKey(dataset, app, address(0));
+            key = _grantKey(dataset, owner, app, address(0));
             g = _grants[key];
         }
         if (g.uses == 0) {

@@ -356,7 +356,12 @@ abstract contract Matching is IMatching, Escrow, OrderManagement, DatasetGrants 
         if (ctx.hasDataset) {
             volume = _min(volume, _remaining(ctx.datasetHash, d.volume));
             uint256 usesLeft;
-            (ctx.grantKey, usesLeft, failure) = _grantForMatch(d.dataset, a.app, r.requester);
+            (ctx.grantKey, usesLeft, failure) = _grantForMatch(
+                d.dataset,
+                ctx.datasetOwner,
+                a.app,
+                r.requester
+            );
             if (failure.length != 0) return failure;
             volume = _min(volume, usesLeft);
         }

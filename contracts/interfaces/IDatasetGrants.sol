@@ -5,6 +5,7 @@ pragma solidity ^0.8.28;
 /// dataset requires grants, matching consumes one use per task and fails without a live grant; the
 /// SMS re-checks the grant before releasing the dataset key.
 /// @dev `requester == address(0)` grants the app to any requester; an exact grant wins over it.
+/// Keys are keccak256(abi.encode(dataset, owner, app, requester)).
 interface IDatasetGrants {
     /// @dev One slot. `uses` is the total allowed, `used` what deals consumed.
     struct Grant {
@@ -53,11 +54,14 @@ interface IDatasetGrants {
 
     function grantsRequired(address dataset) external view returns (bool);
 
+    /// @notice The key of the current owner's grant for (dataset, app, requester). Grants belong to
+    /// the owner who gave them: after a transfer of the dataset token, the new owner starts with no
+    /// grants and the previous owner's stop matching (deals already matched keep theirs).
     function grantKey(
         address dataset,
         address app,
         address requester
-    ) external pure returns (bytes32);
+    ) external view returns (bytes32);
 
     function grantOf(bytes32 key) external view returns (Grant memory);
 

@@ -71,14 +71,14 @@ describe("Polis (dataset grants)", () => {
   });
 
   describe("grantDatasetUse", () => {
-    it("stores a readable grant under keccak256(dataset, app, requester)", async () => {
+    it("stores a readable grant under keccak256(dataset, owner, app, requester)", async () => {
       const f = await networkHelpers.loadFixture(grantsFixture);
       const requester = f.actors.requester.address;
       expect(f.exactKey).to.equal(
         keccak256(
           coder.encode(
-            ["address", "address", "address"],
-            [f.assets.dataset, f.assets.app, requester],
+            ["address", "address", "address", "address"],
+            [f.assets.dataset, f.actors.datasetOwner.address, f.assets.app, requester],
           ),
         ),
       );
@@ -295,6 +295,43 @@ describe("Polis (dataset grants)", () => {
       expect(deal.botSize).to.equal(3n);
       expect((await f.hub.grantOf(f.exactKey)).used).to.equal(3n);
       await expectMatchRefused(f, await orders(f), "GrantExhausted", [f.exactKey, 3n]);
+    });
+
+    it("stops matching the previous owner's grants once the dataset token is transferred", async () => {
+      const f = await networkHelpers.loadFixture(grantsFixture);
+      const { datasetOwner, stranger, requester } = f.actors;
+      await grant(f, requester.address, 5n);
+      await grant(f, ZeroAddress, 5n);
+      await f.datasetRegistry
+        .connect(datasetOwner)
+        .transferFrom(datasetOwner.address, stranger.address, BigInt(f.assets.dataset));
+      // The key now names the new owner, who has granted nothing: the old grants are not theirs.
+      const newKey = await f.hub.grantKey(f.assets.dataset, f.assets.app, requester.address);
+      expect(newKey).to.not.equal(f.exactKey);
+      expect((await f.hub.grantOf(newKey)).uses).to.equal(0n);
+      const set = await signOrders(f, await buildOrders(f, f.assets), undefined, {
+        dataset: stranger,
+      });
+      await expectMatchRefused(f, set, "GrantMissing", [
+        f.assets.dataset,
+        f.assets.app,
+        requester.address,
+      ]);
+      // Nor can the previous owner manage them any more; the new owner grants afresh.
+      await expect(
+        f.hub
+          .connect(datasetOwner)
+          .revokeDatasetGrant(f.assets.dataset, f.assets.app, requester.address),
+      )
+        .to.be.revertedWithCustomError(f.hub, "GrantNotDatasetOwner")
+        .withArgs(f.assets.dataset, datasetOwner.address);
+      await f.hub
+        .connect(stranger)
+        .grantDatasetUse(f.assets.dataset, f.assets.app, requester.address, 2n, f.now + DAY);
+      const { deal } = await match(f, set);
+      expect(deal.grantKey).to.equal(newKey);
+      expect((await f.hub.grantOf(newKey)).used).to.equal(1n);
+      expect((await f.hub.grantOf(f.exactKey)).used, "the old grant is untouched").to.equal(0n);
     });
 
     it("ignores grants when the dataset does not require them", async () => {
