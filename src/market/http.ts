@@ -103,8 +103,8 @@ export function createMarketApp(deps: MarketHttpDependencies): Express {
     }
   });
 
-  app.get("/v1/events", (_req, res) => {
-    deps.events.subscribe(res);
+  app.get("/v1/events", (req, res) => {
+    deps.events.subscribe(req, res);
   });
 
   app.use((req: Request) => {
