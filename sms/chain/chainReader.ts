@@ -1,4 +1,4 @@
-import { ZeroAddress, keccak256, toUtf8Bytes } from "ethers";
+import { Interface, ZeroAddress, keccak256, toUtf8Bytes } from "ethers";
 import type { TypedDataDomain } from "ethers";
 import { dealHash, toDeal, type Deal } from "../../src/core/deal.js";
 import type { PolisClient } from "../../src/sdk/client.js";
@@ -35,7 +35,25 @@ export interface SmsChain {
   /** Current owner of an app or dataset; undefined when not registered. */
   ownerOf(registry: "app" | "dataset", asset: string): Promise<string | undefined>;
   isAttestationVerifier(address: string): Promise<boolean>;
+  /**
+   * Whether `account` is a contract that accepts `signature` over `digest` through ERC-1271 at
+   * `head` (the check the task manager makes for a contract scheduler). False for an EOA, a
+   * revert, a wrong magic value, or a call that needs more than ERC1271_GAS.
+   */
+  isValidErc1271(
+    account: string,
+    digest: string,
+    signature: string,
+    head: ChainHead,
+  ): Promise<boolean>;
 }
+
+/** Gas an ERC-1271 wallet gets from the SMS to say yes (a wallet that burns it is a no). */
+export const ERC1271_GAS = 500_000n;
+const ERC1271 = new Interface([
+  "function isValidSignature(bytes32 hash, bytes signature) view returns (bytes4)",
+]);
+const ERC1271_MAGIC = "0x1626ba7e";
 
 export interface ChainReaderInit {
   /** How long the latest block is reused before asking again, ms. Default 500; 0 = every call. */
@@ -148,5 +166,22 @@ export function createChainReader(client: PolisClient, init: ChainReaderInit = {
       return r.ownerOfAsset(asset);
     },
     isAttestationVerifier: (address) => client.taskManager.isAttestationVerifier(address),
+    async isValidErc1271(account, digest, signature, head) {
+      const code = await perBlock(head, `code:${account}`, () =>
+        client.provider.getCode(account, head.number),
+      );
+      if (code === "0x") return false;
+      try {
+        const out = await client.provider.call({
+          to: account,
+          data: ERC1271.encodeFunctionData("isValidSignature", [digest, signature]),
+          blockTag: head.number,
+          gasLimit: ERC1271_GAS,
+        });
+        return out.slice(0, 10).toLowerCase() === ERC1271_MAGIC && out.length === 66;
+      } catch {
+        return false; // reverted, out of gas, or not an ERC-1271 wallet
+      }
+    },
   };
 }

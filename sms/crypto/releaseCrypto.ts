@@ -16,7 +16,10 @@ export interface VerifyJob {
 
 export interface VerifyOutcome {
   workerSignature: boolean;
+  /** The scheduler's authorization recovers to the scheduler (an EOA scheduler). */
   authorization: boolean;
+  /** The EIP-712 digest the scheduler signed, for an ERC-1271 check of a contract scheduler. */
+  authorizationDigest: string;
 }
 
 /** Sealing the released secrets to the enclave and signing the attestation statement. */
@@ -49,13 +52,15 @@ export function createReleaseCrypto(
   return {
     verify({ request, enclave, scheduler }) {
       const requestHash = hashMessage(getBytes(sessionRequestDigest(request)));
+      const authorizationDigest = hashes.workerAuthorization(
+        request.worker,
+        request.taskId,
+        enclave,
+      );
       return {
         workerSignature: signers.isSignedBy(requestHash, request.workerSignature, request.worker),
-        authorization: signers.isSignedBy(
-          hashes.workerAuthorization(request.worker, request.taskId, enclave),
-          request.authorization,
-          scheduler,
-        ),
+        authorization: signers.isSignedBy(authorizationDigest, request.authorization, scheduler),
+        authorizationDigest,
       };
     },
     seal({ encryptionKey, plaintext, taskId, enclave, mrenclave }) {

@@ -104,14 +104,23 @@ export async function checkRelease(
   if (!isTee(deal.tag)) deny("DealNotTee", "The deal is not a TEE deal.");
   if (q.mrenclave !== deal.mrenclave.toLowerCase())
     deny("MeasurementMismatch", "The enclave does not run the deal's app measurement.");
-  if (!sig.authorization)
+  const { head, status, grantsRequired, datasetChecksum } = state as ChainState;
+  // A contract scheduler (a multisig, a pool DAO) authorizes through ERC-1271, as on-chain.
+  if (
+    !sig.authorization &&
+    !(await ctx.chain.isValidErc1271(
+      deal.scheduler,
+      sig.authorizationDigest,
+      request.authorization,
+      head,
+    ))
+  )
     deny(
       "WorkerAuthorizationInvalid",
       "The deal's scheduler did not authorize this worker and enclave.",
     );
 
   // 5. Chain state now: task live, deadline ahead, dataset grant live.
-  const { head, status, grantsRequired, datasetChecksum } = state as ChainState;
   if (status > 1) deny("TaskNotActive", `The task is not active (status ${status}).`);
   if (BigInt(head.timestamp) >= contributionDeadline(deal))
     deny("TaskDeadlinePassed", "The task's contribution deadline has passed.");

@@ -16,6 +16,7 @@ import {
   type DealContext,
 } from "./helpers/deals.js";
 import { pushSecret } from "./helpers/pushClient.js";
+import { ERC1271Wallet__factory } from "../../types/index.js";
 
 const { time } = networkHelpers;
 
@@ -321,6 +322,55 @@ describe("SMS key release: chain state", () => {
       expect(res.status, JSON.stringify(res.body)).to.equal(200);
       expect(openSecrets(s, res.body)).to.deep.equal({ requesterSecrets: {} });
       expect(res.body.attestation).to.match(/^0x[0-9a-f]{130}$/);
+    });
+  });
+
+  describe("a contract scheduler (ERC-1271), as the task manager accepts", () => {
+    /** A TEE deal whose pool's scheduler is a wallet contract owned by the pool owner. */
+    async function walletSchedulerDeal() {
+      const { f, assets } = await marketFixture();
+      const wallet = await new ERC1271Wallet__factory(f.actors.poolOwner).deploy(
+        f.actors.poolOwner.address,
+      );
+      const walletAddress = await wallet.getAddress();
+      await (
+        await f.workerpoolRegistry
+          .connect(f.actors.poolOwner)
+          .setScheduler(assets.workerpool, walletAddress)
+      ).wait();
+      const ctx = await matchDeal(f, assets);
+      expect(ctx.deal.scheduler).to.equal(walletAddress);
+      return { ctx, wallet };
+    }
+
+    it("releases when the wallet accepts its owner's authorization", async () => {
+      const { ctx } = await loadFixture(walletSchedulerDeal);
+      await provision(ctx);
+      const s = await session(ctx, { scheduler: ctx.f.actors.poolOwner });
+      const res = await postSession(h, s.request);
+      expect(res.status, JSON.stringify(res.body)).to.equal(200);
+      expect(openSecrets(s, res.body).datasetKey).to.equal(datasetKey.toString("base64"));
+    });
+
+    it("refuses a stranger's authorization, a wrong magic value, a reverting and a gas-burning wallet", async () => {
+      const { ctx, wallet } = await loadFixture(walletSchedulerDeal);
+      await provision(ctx);
+      await expectDenied(
+        h,
+        (await session(ctx, { scheduler: ctx.f.actors.stranger })).request,
+        "WorkerAuthorizationInvalid",
+        secretValues,
+      );
+      for (const mode of [1n, 2n, 3n]) {
+        // WrongMagic, Revert, BurnGas
+        await (await wallet.setMode(mode)).wait();
+        await expectDenied(
+          h,
+          (await session(ctx, { scheduler: ctx.f.actors.poolOwner })).request,
+          "WorkerAuthorizationInvalid",
+          secretValues,
+        );
+      }
     });
   });
 });
