@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import type { RunningPool } from "../../../src/pool/launcher.js";
+import { childrenOf, sampleProcess } from "../../../src/enclave/sandbox/procStats.js";
 
 /** Seconds spent per phase, summed over workers (histogram `_sum` series by `phase` label). */
 export type PhaseSums = Record<string, number>;
@@ -25,26 +26,9 @@ export function percentile(values: number[], p: number): number {
 }
 
 /** Peak resident set (VmHWM, MB) of a process, or undefined once it is gone. */
-export function vmHwmMb(pid: number): number | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Direct children of a process (its enclave host, for a worker). */
-export function childPids(pid: number): number[] {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
-      .trim()
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
+function vmHwmMb(pid: number): number | undefined {
+  const sample = sampleProcess(pid);
+  return sample ? sample.peakRssBytes / (1024 * 1024) : undefined;
 }
 
 /**
@@ -59,7 +43,7 @@ export function peakRss(pool: RunningPool, smsPid?: number): Record<string, numb
     const own = vmHwmMb(pid);
     if (own !== undefined) out[p.name] = own;
     if (p.name !== "scheduler") {
-      const host = childPids(pid)
+      const host = childrenOf(pid)
         .map((c) => vmHwmMb(c))
         .filter((v): v is number => v !== undefined);
       if (host.length > 0) out[`${p.name}.host`] = Math.max(...host);
@@ -100,7 +84,7 @@ export function cpuByProcess(
     const own = cpuSeconds(pid);
     if (own !== undefined) out[p.name] = own;
     if (p.name !== "scheduler")
-      for (const c of childPids(pid)) {
+      for (const c of childrenOf(pid)) {
         const host = cpuSeconds(c);
         if (host !== undefined) out[`${p.name}.host`] = (out[`${p.name}.host`] ?? 0) + host;
       }

@@ -1,4 +1,4 @@
-import { NonceManager, Wallet, ZeroAddress, getBytes } from "ethers";
+import { ZeroAddress, getBytes } from "ethers";
 import {
   NO_TAG,
   OrderKind,
@@ -16,6 +16,7 @@ import {
 import { decryptResult, unpackArchive } from "../../../src/core/crypto/index.js";
 import type { PolisClient } from "../../../src/sdk/client.js";
 import type { AnvilChain } from "../anvil.js";
+import type { PoolActors } from "./world.js";
 
 /** Task status numbers of the TaskManager. */
 export const STATUS = { Unset: 0, Active: 1, Revealing: 2, Completed: 3, Failed: 4 } as const;
@@ -77,14 +78,7 @@ export interface PoolDeals {
 export interface CreateDealsParameters {
   chain: AnvilChain;
   client: PolisClient;
-  actors: {
-    governance: NonceManager;
-    appOwner: Wallet;
-    poolOwner: Wallet;
-    requester: Wallet;
-    scheduler: Wallet;
-    workers: Wallet[];
-  };
+  actors: PoolActors;
   app: string;
   workerpool: string;
   beneficiaryKeyPem: string;
