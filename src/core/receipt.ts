@@ -91,18 +91,17 @@ export function verifyReceiptSignature(receipt: UsageReceipt, signature: string)
 }
 
 /** What a receipt must say about a task, from the chain. */
-export interface ReceiptExpectation {
-  chainId: bigint | string;
-  taskManager: string;
-  dealId: string;
-  taskId: string;
-  app: string;
-  mrenclave: string;
-  /** On-chain checksum of the deal's dataset, or null without a dataset. */
-  datasetChecksum: string | null;
-  resultDigest: string;
-  enclave: string;
-}
+export type ReceiptExpectation = Pick<
+  UsageReceipt,
+  | "taskManager"
+  | "dealId"
+  | "taskId"
+  | "app"
+  | "mrenclave"
+  | "datasetChecksum"
+  | "resultDigest"
+  | "enclave"
+> & { chainId: bigint | string };
 
 /**
  * The fields where a receipt disagrees with the chain (empty when it describes this task).
