@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import type { Logger } from "pino";
 import { RateLimiter } from "../p2p/rateLimiter.js";
 import { uploadMessage, uploadSigner } from "./auth.js";
+import { parseSignedReceipt } from "./receiptBody.js";
 import type { ResultStore } from "./store.js";
 
 export interface ResultRoutesInit {
@@ -19,8 +20,9 @@ export interface ResultRoutesInit {
 
 /**
  * Result store routes: `PUT /results` and `PUT /receipts/:taskId` need a worker's signature;
- * `GET /results/:sha256` and `GET /receipts/:taskId` are open (results are encrypted to the
- * beneficiary, receipts are signed by the enclave).
+ * `GET /results/:sha256` and `GET /receipts/:taskId[/:receiptHash]` are open (results are
+ * encrypted to the beneficiary, receipts are signed by the enclave). A receipt is stored under
+ * its hash: verifiers fetch the one whose hash the chain holds, whatever else was uploaded.
  */
 export function resultRoutes(store: ResultStore, init: ResultRoutesInit, logger: Logger): Router {
   const router = express.Router();
@@ -94,17 +96,26 @@ export function resultRoutes(store: ResultStore, init: ResultRoutesInit, logger:
       const contentHash = "0x" + createHash("sha256").update(req.body).digest("hex");
       const uploader = authorize(req, res, "receipt", contentHash);
       if (!uploader) return;
-      const created = store.putReceipt(taskId, req.body, uploader);
-      res.status(created ? 201 : 200).json({ taskId, created });
+      const parsed = parseSignedReceipt(req.body, taskId);
+      if ("error" in parsed) return void res.status(400).json({ error: parsed.error });
+      const created = store.putReceipt(taskId, parsed.hash, req.body, uploader);
+      res.status(created ? 201 : 200).json({ taskId, receiptHash: parsed.hash, created });
     },
   );
 
-  router.get("/receipts/:taskId", (req, res) => {
-    const body = store.getReceipt(String(req.params.taskId));
+  const serveReceipt = (req: Request, res: Response) => {
+    const hash = req.params.receiptHash === undefined ? undefined : String(req.params.receiptHash);
+    const body = store.getReceipt(String(req.params.taskId), hash);
     if (!body)
-      return void res.status(404).json({ error: "No receipt for this task in this pool's store." });
+      return void res.status(404).json({
+        error: hash
+          ? "No receipt with this hash for this task in this pool's store."
+          : "No receipt for this task in this pool's store.",
+      });
     res.type("application/json").send(body);
-  });
+  };
+  router.get("/receipts/:taskId", serveReceipt);
+  router.get("/receipts/:taskId/:receiptHash", serveReceipt);
 
   return router;
 }

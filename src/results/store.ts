@@ -38,8 +38,10 @@ export class ResultStore {
       CREATE TABLE IF NOT EXISTS blobs (
         sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, task_id TEXT NOT NULL,
         uploader TEXT NOT NULL, created_at INTEGER NOT NULL);
-      CREATE TABLE IF NOT EXISTS receipts (
-        task_id TEXT PRIMARY KEY, body TEXT NOT NULL, uploader TEXT NOT NULL, created_at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS task_receipts (
+        task_id TEXT NOT NULL, receipt_hash TEXT NOT NULL, body TEXT NOT NULL,
+        uploader TEXT NOT NULL, created_at INTEGER NOT NULL,
+        PRIMARY KEY (task_id, receipt_hash));
     `);
   }
 
@@ -88,20 +90,39 @@ export class ResultStore {
     };
   }
 
-  /** Saves a task's usage receipt; the first one wins (receipts are immutable). */
-  putReceipt(taskId: string, body: string, uploader: string, now = Date.now()): boolean {
+  /**
+   * Saves a usage receipt under (task, receipt hash). A task may have several: a worker whose
+   * result the scheduler refused uploaded one too. Verifiers ask for the one the chain names, so
+   * an earlier upload can never hide it; the same receipt twice is stored once.
+   */
+  putReceipt(
+    taskId: string,
+    hash: string,
+    body: string,
+    uploader: string,
+    now = Date.now(),
+  ): boolean {
     const r = this.#db
       .prepare(
-        "INSERT OR IGNORE INTO receipts (task_id, body, uploader, created_at) VALUES (?, ?, ?, ?)",
+        "INSERT OR IGNORE INTO task_receipts (task_id, receipt_hash, body, uploader, created_at) VALUES (?, ?, ?, ?, ?)",
       )
-      .run(taskId.toLowerCase(), body, uploader, now);
+      .run(taskId.toLowerCase(), hash.toLowerCase(), body, uploader, now);
     return Number(r.changes) === 1;
   }
 
-  getReceipt(taskId: string): string | undefined {
-    const row = this.#db
-      .prepare("SELECT body FROM receipts WHERE task_id = ?")
-      .get(taskId.toLowerCase()) as { body: string } | undefined;
+  /** The receipt of `taskId` hashing to `hash`, or without a hash the latest uploaded. */
+  getReceipt(taskId: string, hash?: string): string | undefined {
+    const row = (
+      hash
+        ? this.#db
+            .prepare("SELECT body FROM task_receipts WHERE task_id = ? AND receipt_hash = ?")
+            .get(taskId.toLowerCase(), hash.toLowerCase())
+        : this.#db
+            .prepare(
+              "SELECT body FROM task_receipts WHERE task_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+            )
+            .get(taskId.toLowerCase())
+    ) as { body: string } | undefined;
     return row?.body;
   }
 

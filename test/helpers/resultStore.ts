@@ -5,7 +5,7 @@ import type { SignedReceipt } from "../../src/core/index.js";
 
 /**
  * A pool's result store as docs/PROTOCOLS.md describes it, on real HTTP on 127.0.0.1:
- * `GET /results/<sha256 hex>` serves blobs, `GET /receipts/<taskId>` serves signed receipts.
+ * `GET /results/<sha256 hex>` serves blobs, `GET /receipts/<taskId>[/<receiptHash>]` serves signed receipts.
  * Tests can tamper with what it serves.
  */
 export interface ResultStore {
@@ -30,7 +30,8 @@ export async function startResultStore(): Promise<ResultStore> {
       res.setHeader("content-length", blobs.get(blob[1])!.length);
       return void res.end(blobs.get(blob[1]));
     }
-    const receipt = /^\/receipts\/(0x[0-9a-f]{64})$/.exec(path);
+    // By task, with or without the receipt hash: tests tamper with what a task's URL serves.
+    const receipt = /^\/receipts\/(0x[0-9a-f]{64})(?:\/0x[0-9a-f]{64})?$/.exec(path);
     if (receipt && receipts.has(receipt[1])) {
       res.setHeader("content-type", "application/json");
       return void res.end(JSON.stringify(receipts.get(receipt[1])));

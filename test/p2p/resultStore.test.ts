@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
-import { Wallet } from "ethers";
+import { Wallet, ZeroAddress, ZeroHash, getBytes } from "ethers";
 import pino from "pino";
 import {
   ResultStore,
@@ -14,6 +14,8 @@ import {
   uploadResult,
   uploadMessage,
 } from "../../src/results/index.js";
+import { receiptHash, type UsageReceipt } from "../../src/core/index.js";
+import { getReceipt } from "../../src/sdk/actions/results/getReceipt.js";
 
 describe("results/store", () => {
   const worker = Wallet.createRandom();
@@ -101,10 +103,84 @@ describe("results/store", () => {
     expect(String(err)).to.match(/413/);
   });
 
-  it("keeps the first receipt of a task", async () => {
-    await uploadReceipt(base, worker, taskId, '{"version":1}');
-    await uploadReceipt(base, worker, taskId, '{"version":2}');
-    expect(await (await fetch(`${base}/receipts/${taskId}`)).text()).to.equal('{"version":1}');
+  describe("receipts", () => {
+    const enclave = Wallet.createRandom();
+    const receiptOf = (cpuMs: number, signer = enclave, task = taskId) =>
+      ({
+        version: 1,
+        chainId: "31337",
+        taskManager: ZeroAddress,
+        dealId: ZeroHash,
+        taskId: task,
+        app: ZeroAddress,
+        mrenclave: ZeroHash,
+        datasetChecksum: null,
+        inputHash: ZeroHash,
+        resultDigest: ZeroHash,
+        cpuMs,
+        wallMs: 1,
+        peakMemoryBytes: 1,
+        startedAt: 0,
+        finishedAt: 1,
+        enclave: signer.address,
+        networkIsolated: true,
+      }) satisfies UsageReceipt;
+    const signed = async (receipt: UsageReceipt, by = enclave) =>
+      JSON.stringify({
+        receipt,
+        signature: await by.signMessage(getBytes(receiptHash(receipt))),
+      });
+
+    it("keeps every receipt of a task under its hash: an earlier upload cannot hide the committed one", async () => {
+      const refused = receiptOf(1); // a worker whose result the scheduler refused uploads first
+      const committed = receiptOf(2);
+      await uploadReceipt(base, worker, taskId, await signed(refused));
+      await uploadReceipt(base, worker, taskId, await signed(committed));
+      await uploadReceipt(base, worker, taskId, await signed(committed)); // idempotent
+      const got = await getReceipt({
+        resultUrl: `${base}/results/x`,
+        taskId,
+        receiptHash: receiptHash(committed),
+      });
+      expect(got.hash).to.equal(receiptHash(committed));
+      expect(got.signer).to.equal(enclave.address);
+      const missing = await fetch(`${base}/receipts/${taskId}/${ZeroHash}`);
+      expect(missing.status).to.equal(404);
+      expect(((await missing.json()) as { error: string }).error).to.match(
+        /No receipt with this hash/,
+      );
+      // Without a hash the store serves the latest.
+      const latest = (await (await fetch(`${base}/receipts/${taskId}`)).json()) as {
+        receipt: UsageReceipt;
+      };
+      expect(latest.receipt.cpuMs).to.equal(2);
+    });
+
+    it("refuses a receipt not signed by the enclave it names, for another task, or not JSON", async () => {
+      const other = Wallet.createRandom();
+      const cases: [string, RegExp][] = [
+        [await signed(receiptOf(3), other), /not by its enclave/],
+        [await signed(receiptOf(3, enclave, "0x" + "cd".repeat(32))), /another task/],
+        [JSON.stringify({ receipt: receiptOf(3), signature: "0x1234" }), /malformed/],
+        ['{"version":1}', /Expected \{ receipt, signature \}/],
+        ["not json", /not JSON/],
+      ];
+      for (const [body, error] of cases) {
+        const err = await uploadReceipt(base, worker, taskId, body).catch((e: Error) => e);
+        expect(String(err)).to.match(/400/).and.to.match(error);
+      }
+      const stored = await fetch(`${base}/receipts/${taskId}/${receiptHash(receiptOf(3))}`);
+      expect(stored.status, "nothing refused was stored").to.equal(404);
+    });
+
+    it("refuses a receipt uploaded by a wallet that is not a pool worker", async () => {
+      const body = await signed(receiptOf(4));
+      const err = await uploadReceipt(base, stranger, taskId, body).catch((e: Error) => e);
+      expect(String(err)).to.match(/403/);
+      expect(
+        (await fetch(`${base}/receipts/${taskId}/${receiptHash(receiptOf(4))}`)).status,
+      ).to.equal(404);
+    });
   });
 
   it("answers 404 for unknown and malformed hashes", async () => {

@@ -153,7 +153,11 @@ async function fetchReceipt(
         maxBytes: MAX_RECEIPT_BYTES,
         allowPrivate: options.allowPrivateUrls,
       });
-    return { ok: true, value: await getReceipt({ resultUrl, taskId: ctx.taskId, getJson }) };
+    const receiptHash = ctx.completion.receiptHash;
+    return {
+      ok: true,
+      value: await getReceipt({ resultUrl, taskId: ctx.taskId, receiptHash, getJson }),
+    };
   } catch (error) {
     if (error instanceof BaseError)
       return { ok: false, message: `The pool's receipt is unavailable: ${error.shortMessage}` };

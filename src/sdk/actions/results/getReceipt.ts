@@ -24,6 +24,9 @@ export interface GetReceiptParameters {
   /** The result URL of the task (the receipt is served by the same store). */
   resultUrl: string;
   taskId: string;
+  /** The on-chain receiptHash: asks the store for that receipt (another upload for the same task,
+   * e.g. by a worker whose result was refused, cannot stand in for it). */
+  receiptHash?: string;
   timeoutMs?: number;
   /** How to GET the receipt's JSON (default: fetch). A service fetching URLs others chose passes
    * a guarded one (see the auditor's fetchPublicJson). */
@@ -43,13 +46,16 @@ export interface GetReceiptReturnType {
 }
 
 /**
- * Fetches a task's usage receipt from the pool's result store (`GET /receipts/<taskId>` next to
- * the result URL, docs/PROTOCOLS.md §7), hashes it and recovers its EIP-191 signer.
+ * Fetches a task's usage receipt from the pool's result store (`GET /receipts/<taskId>/<hash>`
+ * next to the result URL, docs/PROTOCOLS.md §7), hashes it and recovers its EIP-191 signer.
  * @throws ServiceError when the store is unreachable or serves no receipt.
- * @example const { hash, signer } = await getReceipt({ resultUrl, taskId });
+ * @example const { hash, signer } = await getReceipt({ resultUrl, taskId, receiptHash });
  */
 export async function getReceipt(params: GetReceiptParameters): Promise<GetReceiptReturnType> {
-  const url = new URL(`/receipts/${params.taskId}`, params.resultUrl).toString();
+  const path = params.receiptHash
+    ? `/receipts/${params.taskId}/${params.receiptHash}`
+    : `/receipts/${params.taskId}`;
+  const url = new URL(path, params.resultUrl).toString();
   const body = (await (params.getJson
     ? params.getJson(url)
     : fetchReceiptJson(url, params))) as Partial<SignedReceipt>;

@@ -26,6 +26,7 @@ export const receiptStep: VerifyStep = {
       fetched = await getReceipt({
         resultUrl: c.resultUrl,
         taskId: ctx.taskId,
+        receiptHash: c.receiptHash,
         timeoutMs: ctx.timeoutMs,
       });
     } catch (error) {
