@@ -18,6 +18,7 @@ import {
 import { parseSessionRequest } from "./policy/sessionRequest.js";
 import { SecretCorruptError } from "./store/secretStore.js";
 import type { SmsStore } from "./store/smsStore.js";
+import type { SealOutcome } from "./crypto/releaseCrypto.js";
 
 export interface ReleaseServiceDeps extends ReleasePolicyContext {
   store: SmsStore;
@@ -77,8 +78,9 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
     throw e;
   };
 
-  const commit = (a: ApprovedRelease): Promise<ReleasedSecrets> =>
-    store.commit(() => {
+  /** Burns the nonce, counts the grant use, reads the secrets and audits, in the group commit. */
+  const stage = (a: ApprovedRelease) =>
+    store.stage(() => {
       const { request, deal } = a;
       if (!deps.tokens.markUsed("session", request.nonce))
         throw new ReleaseDenied("NonceReused", "The nonce was already used.");
@@ -103,11 +105,22 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
     async release(body) {
       let request: SessionRequest | undefined;
       let approved: ApprovedRelease;
-      let secrets: ReleasedSecrets;
+      let sealing: Promise<SealOutcome>;
       try {
         request = parseSessionRequest(body);
         approved = await checkRelease(request, deps);
-        secrets = await commit(approved);
+        const staged = stage(approved);
+        // Seal while the group commit's fsync runs; nothing is sent before the audit row is durable.
+        const q = approved.quote.body;
+        sealing = deps.crypto.seal({
+          encryptionKey: q.encryptionKey,
+          plaintext: canonicalBytes(staged.value),
+          taskId: request.taskId,
+          enclave: q.enclave,
+          mrenclave: q.mrenclave,
+        });
+        sealing.catch(() => undefined); // awaited below unless the commit fails first
+        await staged.durable;
       } catch (e) {
         if (e instanceof ReleaseDenied) return denied(e, request);
         if (isAuditFailure(e))
@@ -139,13 +152,7 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
         });
       }
       const q = approved.quote.body;
-      const sealed = await deps.crypto.seal({
-        encryptionKey: q.encryptionKey,
-        plaintext: canonicalBytes(secrets),
-        taskId: request.taskId,
-        enclave: q.enclave,
-        mrenclave: q.mrenclave,
-      });
+      const sealed = await sealing;
       metrics.releases.inc({ outcome: "granted", reason: "Released" });
       return {
         taskId: request.taskId,

@@ -56,7 +56,10 @@ const ERC1271 = new Interface([
 const ERC1271_MAGIC = "0x1626ba7e";
 
 export interface ChainReaderInit {
-  /** How long the latest block is reused before asking again, ms. Default 500; 0 = every call. */
+  /**
+   * How long the latest block is reused before asking again, ms. Default 500; 0 = every call.
+   * Between one and two TTLs old it is still used while a refresh runs in the background.
+   */
   blockTtlMs?: number;
   /** Deals kept in memory. Default 10 000. */
   maxDeals?: number;
@@ -65,7 +68,8 @@ export interface ChainReaderInit {
 /**
  * The SMS's chain access over the SDK client (typechain bindings). Deals are immutable and cached
  * once verified; task status and grants are cached per block; the head is refreshed every
- * `blockTtlMs`. Concurrent identical reads share one request.
+ * `blockTtlMs` (in the background up to 2× that, so a refresh stalls no release). Concurrent
+ * identical reads share one request.
  */
 export function createChainReader(client: PolisClient, init: ChainReaderInit = {}): SmsChain {
   const ttl = init.blockTtlMs ?? 500;
@@ -100,15 +104,23 @@ export function createChainReader(client: PolisClient, init: ChainReaderInit = {
     chainId: client.chainId,
     taskDomain: client.taskDomain,
     async head() {
-      const now = Date.now();
-      if (headValue && ttl > 0 && now - headValue.at < ttl) return headValue.head;
-      return once("head", async () => {
-        const block = await client.provider.getBlock("latest");
-        if (!block) throw new Error("no latest block");
-        const head = { number: block.number, timestamp: block.timestamp };
-        headValue = { head, at: Date.now() };
-        return head;
-      });
+      const refresh = () =>
+        once("head", async () => {
+          const block = await client.provider.getBlock("latest");
+          if (!block) throw new Error("no latest block");
+          const head = { number: block.number, timestamp: block.timestamp };
+          headValue = { head, at: Date.now() };
+          return head;
+        });
+      const age = headValue ? Date.now() - headValue.at : Infinity;
+      if (ttl > 0 && age < ttl) return headValue!.head;
+      // Past its TTL but younger than twice it: answer with it and refresh in the background, so
+      // no request waits for the RPC round trip; older than that (the RPC is slow or down), wait.
+      if (ttl > 0 && age < 2 * ttl) {
+        refresh().catch(() => undefined); // the next caller past 2×TTL sees the failure
+        return headValue!.head;
+      }
+      return refresh();
     },
     async deal(dealId) {
       const key = dealId.toLowerCase();

@@ -9,7 +9,7 @@ import {
   type VerifyOutcome,
 } from "./releaseCrypto.js";
 
-/** Runs release crypto on worker threads (round robin), or inline with `threads: 0`. */
+/** Runs release crypto on worker threads (the least busy one), or inline with `threads: 0`. */
 export interface CryptoPool {
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -21,6 +21,7 @@ export interface CryptoPool {
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
+  worker: number;
 }
 
 const WORKER_ENTRY = new URL("./cryptoWorker.mjs", import.meta.url);
@@ -38,19 +39,29 @@ export function createCryptoPool(
   const inline: ReleaseCrypto = createReleaseCrypto(domain, verifierPrivateKey);
   const workers: Worker[] = [];
   const pending = new Map<number, Pending>();
-  let next = 0;
+  /** Jobs in flight per worker: a job goes to the least busy, so one slow job delays no queue. */
+  const busy: number[] = [];
   let id = 0;
+  const settle = (messageId: number): Pending | undefined => {
+    const p = pending.get(messageId);
+    if (!p) return undefined;
+    pending.delete(messageId);
+    busy[p.worker]--;
+    return p;
+  };
 
   const call = <T>(kind: "verify" | "seal", job: unknown): Promise<T> => {
     if (workers.length === 0)
       return Promise.resolve(
         (kind === "verify" ? inline.verify(job as VerifyJob) : inline.seal(job as SealJob)) as T,
       );
-    const worker = workers[next++ % workers.length];
+    let w = 0;
+    for (let i = 1; i < workers.length; i++) if (busy[i] < busy[w]) w = i;
     const messageId = id++;
     return new Promise<T>((resolve, reject) => {
-      pending.set(messageId, { resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage({ id: messageId, kind, job });
+      pending.set(messageId, { resolve: resolve as (v: unknown) => void, reject, worker: w });
+      busy[w]++;
+      workers[w].postMessage({ id: messageId, kind, job });
     });
   };
 
@@ -68,33 +79,25 @@ export function createCryptoPool(
           );
         });
         worker.on("message", (m: { id: number; result?: unknown; error?: string }) => {
-          const p = pending.get(m.id);
+          const p = settle(m.id);
           if (!p) return;
-          pending.delete(m.id);
           if (m.error !== undefined) p.reject(new Error(m.error));
           else p.resolve(m.result);
         });
         worker.on("error", (e) => {
-          for (const [k, p] of pending) {
-            pending.delete(k);
-            p.reject(e);
-          }
+          for (const k of [...pending.keys()]) settle(k)?.reject(e);
         });
         workers.push(worker);
+        busy.push(0);
       }
     },
     async stop() {
       const all = workers.splice(0);
       await Promise.all(all.map((w) => w.terminate()));
-      for (const [k, p] of pending) {
-        pending.delete(k);
-        p.reject(new Error("crypto pool stopped"));
-      }
+      for (const k of [...pending.keys()]) settle(k)?.reject(new Error("crypto pool stopped"));
+      busy.length = 0;
     },
     verify: (job) => call<VerifyOutcome>("verify", job),
-    seal: async (job) => {
-      const r = await call<SealOutcome>("seal", job);
-      return r;
-    },
+    seal: (job) => call<SealOutcome>("seal", job),
   };
 }

@@ -8,13 +8,18 @@ import type { DatabaseSync } from "node:sqlite";
  */
 export interface GroupCommitter {
   run<T>(unit: () => T): Promise<T>;
+  /**
+   * Runs `unit` now (its value is returned at once) and resolves `durable` once the group COMMIT
+   * is on disk. Lets a caller prepare an answer while the fsync runs; it must not send anything
+   * derived from `value` before `durable` resolves. Throws if `unit` throws (rolled back alone).
+   */
+  stage<T>(unit: () => T): { value: T; durable: Promise<void> };
   /** Whether a group transaction is open (not yet committed). */
   readonly pending: boolean;
 }
 
 interface Waiter {
-  value: unknown;
-  resolve: (v: unknown) => void;
+  resolve: () => void;
   reject: (e: unknown) => void;
 }
 
@@ -38,7 +43,7 @@ export function createGroupCommitter(db: DatabaseSync): GroupCommitter {
       for (const w of group) w.reject(e);
       return;
     }
-    for (const w of group) w.resolve(w.value);
+    for (const w of group) w.resolve();
   };
 
   return {
@@ -47,13 +52,17 @@ export function createGroupCommitter(db: DatabaseSync): GroupCommitter {
     },
     run<T>(unit: () => T): Promise<T> {
       try {
-        if (!open) {
-          db.exec("BEGIN IMMEDIATE");
-          open = true;
-          setImmediate(flush);
-        }
+        const { value, durable } = this.stage(unit);
+        return durable.then(() => value);
       } catch (e) {
         return Promise.reject(e);
+      }
+    },
+    stage<T>(unit: () => T): { value: T; durable: Promise<void> } {
+      if (!open) {
+        db.exec("BEGIN IMMEDIATE");
+        open = true;
+        setImmediate(flush);
       }
       const savepoint = `u${counter++ % 1_000_000}`;
       db.exec(`SAVEPOINT ${savepoint}`);
@@ -68,11 +77,12 @@ export function createGroupCommitter(db: DatabaseSync): GroupCommitter {
         } catch {
           // the whole transaction is gone; flush will report it to the others
         }
-        return Promise.reject(e);
+        throw e;
       }
-      return new Promise<T>((resolve, reject) =>
-        waiters.push({ value, resolve: resolve as (v: unknown) => void, reject }),
+      const durable = new Promise<void>((resolve, reject) =>
+        waiters.push({ resolve: () => resolve(), reject }),
       );
+      return { value, durable };
     },
   };
 }

@@ -19,6 +19,8 @@ export interface SmsStore {
    * one fsync). A throw rolls back `fn` alone and rejects.
    */
   commit<T>(fn: () => T): Promise<T>;
+  /** Runs `fn` atomically now; `durable` resolves once it is on disk (see GroupCommitter.stage). */
+  stage<T>(fn: () => T): { value: T; durable: Promise<void> };
   /** Synchronous transaction, for tools; never while the server is writing. */
   transaction<T>(fn: () => T): T;
   close(): void;
@@ -46,6 +48,7 @@ export async function openSmsStore(p: OpenSmsStoreParameters): Promise<SmsStore>
     grants: createGrantUsageStore(db, clock),
     audit: createAuditLog(db, clock),
     commit: (fn) => group.run(fn),
+    stage: (fn) => group.stage(fn),
     transaction: (fn) => transaction(db, fn),
     close: () => {
       if (db.isOpen) db.close();

@@ -113,5 +113,34 @@ describe("SMS signature checks", () => {
         rmSync(dir, { recursive: true, force: true });
       }
     });
+
+    it("stages a unit: its value at once, durable only after the shared COMMIT", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "polis-gc-"));
+      const db = openSmsDatabase(join(dir, "sms.db"));
+      try {
+        const group = createGroupCommitter(db);
+        const staged = group.stage(() => {
+          db.prepare(
+            "INSERT INTO used_tokens (token, purpose, expires_at) VALUES (x'07', 'test', 0)",
+          ).run();
+          return "sealed later";
+        });
+        expect(staged.value).to.equal("sealed later");
+        expect(group.pending, "not committed yet").to.equal(true);
+        await staged.durable;
+        expect(group.pending).to.equal(false);
+        expect(() =>
+          group.stage(() => {
+            throw new Error("refused");
+          }),
+        ).to.throw("refused");
+        await new Promise((r) => setImmediate(r));
+        const rows = db.prepare("SELECT hex(token) AS t FROM used_tokens").all();
+        expect(rows).to.deep.equal([{ t: "07" }]);
+      } finally {
+        db.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 });
