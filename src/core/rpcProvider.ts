@@ -1,19 +1,22 @@
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
-import { JsonRpcProvider } from "ethers";
+import { JsonRpcProvider, toQuantity } from "ethers";
 import type {
   JsonRpcApiProviderOptions,
   JsonRpcError,
   JsonRpcPayload,
   JsonRpcResult,
+  PerformActionRequest,
 } from "ethers";
+import { fetchLogsInRanges, isLogRangeLimit, type LogRangeFetcher } from "./logRanges.js";
 
 /**
  * A JSON-RPC provider for services: keep-alive HTTP connections, and calls made in the same
  * event-loop turn sent at the end of that turn as one JSON-RPC batch (ethers' default provider
  * waits for a timer, at least 1 ms, and costs about 2 ms per call; this one about 0.4 ms on a
  * local node, less per call under load). Caching is off (`cacheTimeout: -1`) and the network is
- * detected once.
+ * detected once. eth_getLogs over a range the node refuses whole (public nodes cap the span) is
+ * split until the node accepts it (see logRanges.ts).
  * @example const provider = new KeepAliveJsonRpcProvider("http://127.0.0.1:8545");
  */
 export class KeepAliveJsonRpcProvider extends JsonRpcProvider {
@@ -23,6 +26,8 @@ export class KeepAliveJsonRpcProvider extends JsonRpcProvider {
   #queue: { payload: JsonRpcPayload; resolve: (v: any) => void; reject: (e: unknown) => void }[] =
     [];
   #flushing = false;
+  /** The widest getLogs span the node accepted after refusing a wider one. */
+  #logSpan: number | undefined;
 
   constructor(url: string, options: JsonRpcApiProviderOptions = {}) {
     super(url, undefined, { cacheTimeout: -1, staticNetwork: true, ...options });
@@ -77,6 +82,43 @@ export class KeepAliveJsonRpcProvider extends JsonRpcProvider {
       req.on("error", reject);
       req.end(body);
     });
+  }
+
+  override async _perform(req: PerformActionRequest): Promise<any> {
+    if (req.method !== "getLogs" || "blockHash" in req.filter) return super._perform(req);
+    if (this.#logSpan === undefined) {
+      try {
+        return await super._perform(req); // most nodes, and every dev chain, answer it whole
+      } catch (error) {
+        if (!isLogRangeLimit(error)) throw error;
+      }
+    }
+    const { fromBlock, toBlock } = req.filter as { fromBlock?: string; toBlock?: string };
+    const [from, to] = await Promise.all([
+      this.#blockNumber(fromBlock),
+      this.#blockNumber(toBlock),
+    ]);
+    const fetcher: LogRangeFetcher<unknown> = {
+      span: this.#logSpan,
+      fetch: (a, b) =>
+        super._perform({
+          ...req,
+          filter: { ...req.filter, fromBlock: toQuantity(a), toBlock: toQuantity(b) },
+        }),
+    };
+    const logs = await fetchLogsInRanges(fetcher, from, to);
+    this.#logSpan = fetcher.span;
+    return logs;
+  }
+
+  async #blockNumber(tag: string | undefined): Promise<number> {
+    if (tag === "earliest") return 0;
+    if (tag !== undefined && /^0x[0-9a-f]+$/i.test(tag)) return Number(BigInt(tag));
+    const block = (await this.send("eth_getBlockByNumber", [tag ?? "latest", false])) as {
+      number: string;
+    } | null;
+    if (!block) throw new Error(`The node has no "${tag}" block.`);
+    return Number(BigInt(block.number));
   }
 
   override destroy(): void {
