@@ -11,7 +11,6 @@ import { createSmsMetrics, type SmsMetrics } from "./metrics.js";
 import type { ReleasePolicyOptions } from "./policy/releasePolicy.js";
 import { createPushService } from "./push.js";
 import { createReleaseService } from "./release.js";
-import { loadSignerCurve } from "./crypto/signerCache.js";
 import { createCryptoPool } from "./crypto/cryptoPool.js";
 import { operationRoutes } from "./routes/operations.js";
 import { secretRoutes } from "./routes/secrets.js";
@@ -192,9 +191,6 @@ export function createSms(components: SmsComponents, init: SmsInit = {}): Sms {
     },
     async start() {
       if (server) throw new Error("SMS already started");
-      const fastSignatures = await loadSignerCurve();
-      if (!fastSignatures)
-        log.warn("@noble/curves not found: signatures are checked by recovery only");
       await crypto.start();
       const host = init.host ?? "127.0.0.1";
       const s = app.listen(init.port ?? 13300, host);

@@ -1,6 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { TypedDataDomain } from "ethers";
-import { loadSignerCurve } from "./signerCache.js";
 import { createReleaseCrypto, type SealJob, type VerifyJob } from "./releaseCrypto.js";
 
 /** Worker-thread side of the crypto pool: answers { id, kind, job } with { id, result | error }. */
@@ -8,7 +7,6 @@ const { domain, verifierPrivateKey } = workerData as {
   domain: TypedDataDomain;
   verifierPrivateKey: string;
 };
-await loadSignerCurve();
 const crypto = createReleaseCrypto(domain, verifierPrivateKey);
 parentPort!.on("message", (m: { id: number; kind: "verify" | "seal"; job: unknown }) => {
   try {

@@ -1,8 +1,8 @@
-import { SigningKey, getBytes, hashMessage } from "ethers";
+import { getBytes, hashMessage } from "ethers";
 import type { TypedDataDomain } from "ethers";
 import { sealEnvelope, type Envelope } from "../../src/core/crypto/x25519.js";
 import { sessionRequestDigest, type SessionRequest } from "../../src/core/sms.js";
-import { createSignerCache, type SignerCache } from "./signerCache.js";
+import { isSignedBy, signDigest } from "../../src/core/crypto/secp256k1.js";
 import { createTaskTypedHashes, type TaskTypedHashes } from "./typedHashes.js";
 
 /** The signature checks of one release (worker's request signature, scheduler's authorization). */
@@ -42,13 +42,13 @@ export interface ReleaseCrypto {
   seal(job: SealJob): SealOutcome;
 }
 
+/** Signatures are checked and made with libsecp256k1 (src/core/crypto/secp256k1.ts). */
 export function createReleaseCrypto(
   domain: TypedDataDomain,
   verifierPrivateKey: string,
-  signers: SignerCache = createSignerCache(),
 ): ReleaseCrypto {
   const hashes: TaskTypedHashes = createTaskTypedHashes(domain);
-  const verifier = new SigningKey(verifierPrivateKey);
+  const verifierKey = getBytes(verifierPrivateKey);
   return {
     verify({ request, enclave, scheduler }) {
       const requestHash = hashMessage(getBytes(sessionRequestDigest(request)));
@@ -58,16 +58,18 @@ export function createReleaseCrypto(
         enclave,
       );
       return {
-        workerSignature: signers.isSignedBy(requestHash, request.workerSignature, request.worker),
-        authorization: signers.isSignedBy(authorizationDigest, request.authorization, scheduler),
+        workerSignature: isSignedBy(requestHash, request.workerSignature, request.worker),
+        authorization: isSignedBy(authorizationDigest, request.authorization, scheduler),
         authorizationDigest,
       };
     },
     seal({ encryptionKey, plaintext, taskId, enclave, mrenclave }) {
       return {
         secrets: sealEnvelope(Buffer.from(encryptionKey, "base64"), plaintext, getBytes(taskId)),
-        attestation: verifier.sign(hashes.attestationStatement(taskId, enclave, mrenclave))
-          .serialized,
+        attestation: signDigest(
+          hashes.attestationStatement(taskId, enclave, mrenclave),
+          verifierKey,
+        ),
       };
     },
   };

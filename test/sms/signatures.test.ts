@@ -3,58 +3,45 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TypedDataEncoder, Wallet, hexlify, keccak256 } from "ethers";
+import { Signature, SigningKey, TypedDataEncoder, Wallet, hexlify, keccak256 } from "ethers";
 import { ATTESTATION_STATEMENT_TYPES, WORKER_AUTHORIZATION_TYPES } from "../../src/core/results.js";
 import { taskDomain } from "../../src/core/domain.js";
-import { createSignerCache, loadSignerCurve } from "../../sms/crypto/signerCache.js";
+import { isSignedBy, signDigest } from "../../src/core/crypto/secp256k1.js";
 import { createTaskTypedHashes } from "../../sms/crypto/typedHashes.js";
 import { openSmsDatabase } from "../../sms/store/database.js";
 import { createGroupCommitter } from "../../sms/store/groupCommit.js";
 
 describe("SMS signature checks", () => {
-  describe("createSignerCache", () => {
+  describe("secp256k1 (libsecp256k1)", () => {
     const wallet = () => new Wallet(hexlify(randomBytes(32)));
     const digest = () => keccak256(randomBytes(32));
 
-    it("loads the fast path here (@noble/curves present)", async () => {
-      expect(await loadSignerCurve()).to.equal(true);
-    });
-
-    it("agrees with recovery on valid, foreign, altered and garbage signatures, before and after caching", async () => {
-      await loadSignerCurve();
-      const cache = createSignerCache();
+    it("agrees with ethers' recovery on valid, foreign, altered, compact and garbage signatures", () => {
       const alice = wallet();
       const mallory = wallet();
       for (let i = 0; i < 40; i++) {
         const d = digest();
         const good = alice.signingKey.sign(d).serialized;
-        expect(cache.isSignedBy(d, good, alice.address), `valid #${i}`).to.equal(true);
-        expect(cache.isSignedBy(digest(), good, alice.address), `other digest #${i}`).to.equal(
-          false,
-        );
-        expect(cache.isSignedBy(d, mallory.signingKey.sign(d).serialized, alice.address)).to.equal(
-          false,
-        );
+        expect(isSignedBy(d, good, alice.address), `valid #${i}`).to.equal(true);
+        expect(isSignedBy(d, Signature.from(good).compactSerialized, alice.address)).to.equal(true);
+        expect(isSignedBy(digest(), good, alice.address), `other digest #${i}`).to.equal(false);
+        expect(isSignedBy(d, mallory.signingKey.sign(d).serialized, alice.address)).to.equal(false);
         const flipped = Buffer.from(good.slice(2), "hex");
         flipped[10] ^= 1;
-        expect(cache.isSignedBy(d, "0x" + flipped.toString("hex"), alice.address)).to.equal(false);
-        expect(cache.isSignedBy(d, "0x1234", alice.address)).to.equal(false);
-        expect(cache.isSignedBy(d, "0x" + "00".repeat(65), alice.address)).to.equal(false);
+        expect(isSignedBy(d, "0x" + flipped.toString("hex"), alice.address)).to.equal(false);
+        expect(isSignedBy(d, "0x1234", alice.address)).to.equal(false);
+        expect(isSignedBy(d, "0x" + "00".repeat(65), alice.address)).to.equal(false);
+        expect(isSignedBy("0x1234", good, alice.address)).to.equal(false);
       }
-      expect(cache.size()).to.equal(1); // alice only: mallory never signed as herself
     });
 
-    it("bounds the number of cached keys", async () => {
-      await loadSignerCurve();
-      const cache = createSignerCache({ maxKeys: 3 });
-      for (let k = 0; k < 6; k++) {
-        const w = wallet();
-        for (let i = 0; i < 3; i++) {
-          const d = digest();
-          expect(cache.isSignedBy(d, w.signingKey.sign(d).serialized, w.address)).to.equal(true);
-        }
+    it("signs exactly as ethers' SigningKey (RFC 6979, low s, v 27/28)", () => {
+      const key = randomBytes(32);
+      const signer = new SigningKey(key);
+      for (let i = 0; i < 40; i++) {
+        const d = digest();
+        expect(signDigest(d, key)).to.equal(signer.sign(d).serialized);
       }
-      expect(cache.size()).to.equal(3);
     });
   });
 
