@@ -1,4 +1,5 @@
-import { verifyMessage } from "ethers";
+import { hashMessage } from "ethers";
+import { recoverAddress } from "../core/crypto/secp256k1.js";
 
 /** Uploads are signed by the worker's wallet (EIP-191) over this message. */
 export function uploadMessage(
@@ -12,9 +13,5 @@ export function uploadMessage(
 
 /** Recovers the signer of an upload, or undefined when the signature is malformed. */
 export function uploadSigner(message: string, signature: string): string | undefined {
-  try {
-    return verifyMessage(message, signature);
-  } catch {
-    return undefined;
-  }
+  return recoverAddress(hashMessage(message), signature);
 }

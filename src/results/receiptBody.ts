@@ -1,4 +1,5 @@
-import { getBytes, verifyMessage } from "ethers";
+import { getBytes, hashMessage } from "ethers";
+import { recoverAddress } from "../core/crypto/secp256k1.js";
 import { receiptHash, type SignedReceipt } from "../core/receipt.js";
 
 /**
@@ -29,12 +30,8 @@ export function parseSignedReceipt(
   if (r.taskId.toLowerCase() !== taskId.toLowerCase())
     return { error: "The receipt is for another task than the URL names." };
   const hash = receiptHash(r);
-  let signer: string;
-  try {
-    signer = verifyMessage(getBytes(hash), signed.signature);
-  } catch {
-    return { error: "The receipt signature is malformed." };
-  }
+  const signer = recoverAddress(hashMessage(getBytes(hash)), signed.signature);
+  if (!signer) return { error: "The receipt signature is malformed." };
   if (signer.toLowerCase() !== r.enclave.toLowerCase())
     return { error: `The receipt is signed by ${signer}, not by its enclave ${r.enclave}.` };
   return { hash };

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Signature, SigningKey, TypedDataEncoder, Wallet, hexlify, keccak256 } from "ethers";
 import { ATTESTATION_STATEMENT_TYPES, WORKER_AUTHORIZATION_TYPES } from "../../src/core/results.js";
 import { taskDomain } from "../../src/core/domain.js";
-import { isSignedBy, signDigest } from "../../src/core/crypto/secp256k1.js";
+import { isSignedBy, recoverAddress, signDigest } from "../../src/core/crypto/secp256k1.js";
 import { createTaskTypedHashes } from "../../sms/crypto/typedHashes.js";
 import { openSmsDatabase } from "../../sms/store/database.js";
 import { createGroupCommitter } from "../../sms/store/groupCommit.js";
@@ -23,6 +23,7 @@ describe("SMS signature checks", () => {
         const d = digest();
         const good = alice.signingKey.sign(d).serialized;
         expect(isSignedBy(d, good, alice.address), `valid #${i}`).to.equal(true);
+        expect(recoverAddress(d, good), "checksummed, as ethers").to.equal(alice.address);
         expect(isSignedBy(d, Signature.from(good).compactSerialized, alice.address)).to.equal(true);
         expect(isSignedBy(digest(), good, alice.address), `other digest #${i}`).to.equal(false);
         expect(isSignedBy(d, mallory.signingKey.sign(d).serialized, alice.address)).to.equal(false);

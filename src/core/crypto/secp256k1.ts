@@ -1,4 +1,4 @@
-import { keccak256, getBytes, Signature } from "ethers";
+import { Signature, getAddress, getBytes, keccak256 } from "ethers";
 import * as ecc from "tiny-secp256k1";
 
 /**
@@ -49,20 +49,26 @@ export function checkSignature(digest: string, signature: string, signer: string
 }
 
 /**
- * Whether any signature encoding ethers accepts (65 bytes, or 64-byte EIP-2098) over `digest`
- * recovers to `expected`. For off-chain checks (the SMS), where ethers' parsing is the contract.
+ * The (checksummed) address whose key signed `digest`, for any signature encoding ethers accepts
+ * (65 bytes, or 64-byte EIP-2098); undefined when it recovers nobody. A drop-in for ethers'
+ * `recoverAddress` (and, over `hashMessage(m)`, `verifyMessage`) for off-chain checks.
  */
-export function isSignedBy(digest: string, signature: string, expected: string): boolean {
+export function recoverAddress(digest: string | Uint8Array, signature: string): string | undefined {
   try {
     const sig = Signature.from(signature);
     const rs = new Uint8Array(64);
     rs.set(getBytes(sig.r), 0);
     rs.set(getBytes(sig.s), 32);
     const publicKey = recoverPublicKey(getBytes(digest), rs, sig.yParity);
-    return publicKey !== undefined && addressOf(publicKey) === expected.toLowerCase();
+    return publicKey ? getAddress(addressOf(publicKey)) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** Whether `signature` over `digest` recovers to `expected` (see recoverAddress). */
+export function isSignedBy(digest: string, signature: string, expected: string): boolean {
+  return recoverAddress(digest, signature)?.toLowerCase() === expected.toLowerCase();
 }
 
 /** A 65-byte r‖s‖v signature (v 27/28, low s) of `digest`, as ethers' SigningKey.sign makes it. */

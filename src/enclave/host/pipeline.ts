@@ -2,22 +2,28 @@ import { randomBytes, type KeyObject } from "node:crypto";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
+  TypedDataEncoder,
   Wallet,
   ZeroAddress,
   getAddress,
   getBytes,
+  hashMessage,
   hexlify,
   keccak256,
-  verifyTypedData,
 } from "ethers";
+import { recoverAddress, signDigest } from "../../core/crypto/secp256k1.js";
 import { taskDomain } from "../../core/domain.js";
 import { taskId as computeTaskId } from "../../core/deal.js";
 import { packArchive } from "../../core/crypto/archive.js";
 import { sha256Hex } from "../../core/crypto/bytes.js";
 import { decryptDataset } from "../../core/crypto/datasetFile.js";
 import { encryptResult, generateX25519KeyPair, openEnvelope } from "../../core/crypto/x25519.js";
-import { ATTESTATION_STATEMENT_TYPES, resultHash, resultSeal } from "../../core/results.js";
-import { signEnclaveResult } from "../../core/signing.js";
+import {
+  ATTESTATION_STATEMENT_TYPES,
+  ENCLAVE_RESULT_TYPES,
+  resultHash,
+  resultSeal,
+} from "../../core/results.js";
 import {
   sessionRequestDigest,
   type ReleasedSecrets,
@@ -229,12 +235,17 @@ export async function runPipeline(
     };
     const rHash = receiptHash(receipt);
     const worker = getAddress(spec.worker);
-    const enclaveSignature = await signEnclaveResult(enclave, domain, {
-      resultHash: resultHash(taskId, resultDigest),
-      resultSeal: resultSeal(worker, taskId, resultDigest),
-      receiptHash: rHash,
-    });
-    const receiptSignature = await enclave.signMessage(getBytes(rHash));
+    // What signEnclaveResult and enclave.signMessage make, through libsecp256k1.
+    const enclaveKey = getBytes(enclave.privateKey);
+    const enclaveSignature = signDigest(
+      TypedDataEncoder.hash(domain, ENCLAVE_RESULT_TYPES, {
+        resultHash: resultHash(taskId, resultDigest),
+        resultSeal: resultSeal(worker, taskId, resultDigest),
+        receiptHash: rHash,
+      }),
+      enclaveKey,
+    );
+    const receiptSignature = signDigest(hashMessage(getBytes(rHash)), enclaveKey);
     const t5 = performance.now();
     return {
       taskId,
@@ -291,22 +302,14 @@ function openSession(
   if (session.taskId !== expected.taskId) bad("taskId");
   if (session.enclave?.toLowerCase() !== expected.enclave.toLowerCase()) bad("enclave");
   if (session.mrenclave !== expected.mrenclave) bad("mrenclave");
-  let signer = "";
-  try {
-    signer = verifyTypedData(
-      expected.domain,
-      ATTESTATION_STATEMENT_TYPES,
-      {
-        taskId: expected.taskId,
-        enclave: expected.enclave,
-        mrenclave: expected.mrenclave,
-      },
-      session.attestation,
-    );
-  } catch {
-    bad("attestation signature");
-  }
-  if (signer.toLowerCase() !== String(session.verifier).toLowerCase()) bad("verifier");
+  const statement = TypedDataEncoder.hash(expected.domain, ATTESTATION_STATEMENT_TYPES, {
+    taskId: expected.taskId,
+    enclave: expected.enclave,
+    mrenclave: expected.mrenclave,
+  });
+  const signer = recoverAddress(statement, String(session.attestation));
+  if (!signer) bad("attestation signature");
+  if (signer!.toLowerCase() !== String(session.verifier).toLowerCase()) bad("verifier");
   try {
     const plain = openEnvelope(expected.privateKeyPem, session.secrets, getBytes(expected.taskId));
     return JSON.parse(plain.toString("utf8")) as ReleasedSecrets;
