@@ -46,43 +46,45 @@ export function createGroupCommitter(db: DatabaseSync): GroupCommitter {
     for (const w of group) w.resolve();
   };
 
+  const stage = <T>(unit: () => T): { value: T; durable: Promise<void> } => {
+    if (!open) {
+      db.exec("BEGIN IMMEDIATE");
+      open = true;
+      setImmediate(flush);
+    }
+    const savepoint = `u${counter++ % 1_000_000}`;
+    db.exec(`SAVEPOINT ${savepoint}`);
+    let value: T;
+    try {
+      value = unit();
+      db.exec(`RELEASE ${savepoint}`);
+    } catch (e) {
+      try {
+        db.exec(`ROLLBACK TO ${savepoint}`);
+        db.exec(`RELEASE ${savepoint}`);
+      } catch {
+        // the whole transaction is gone; flush will report it to the others
+      }
+      throw e;
+    }
+    const durable = new Promise<void>((resolve, reject) =>
+      waiters.push({ resolve: () => resolve(), reject }),
+    );
+    return { value, durable };
+  };
+
   return {
     get pending() {
       return open;
     },
+    stage,
     run<T>(unit: () => T): Promise<T> {
       try {
-        const { value, durable } = this.stage(unit);
+        const { value, durable } = stage(unit);
         return durable.then(() => value);
       } catch (e) {
         return Promise.reject(e);
       }
-    },
-    stage<T>(unit: () => T): { value: T; durable: Promise<void> } {
-      if (!open) {
-        db.exec("BEGIN IMMEDIATE");
-        open = true;
-        setImmediate(flush);
-      }
-      const savepoint = `u${counter++ % 1_000_000}`;
-      db.exec(`SAVEPOINT ${savepoint}`);
-      let value: T;
-      try {
-        value = unit();
-        db.exec(`RELEASE ${savepoint}`);
-      } catch (e) {
-        try {
-          db.exec(`ROLLBACK TO ${savepoint}`);
-          db.exec(`RELEASE ${savepoint}`);
-        } catch {
-          // the whole transaction is gone; flush will report it to the others
-        }
-        throw e;
-      }
-      const durable = new Promise<void>((resolve, reject) =>
-        waiters.push({ resolve: () => resolve(), reject }),
-      );
-      return { value, durable };
     },
   };
 }
