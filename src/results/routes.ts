@@ -13,6 +13,8 @@ export interface ResultRoutesInit {
   publicUrl: string;
   /** Largest blob accepted (default 64 MiB). */
   maxBlobBytes?: number;
+  /** Receipts kept per task (default 16): every run of a task may store one. */
+  maxReceiptsPerTask?: number;
   /** Accepted clock skew of upload signatures (default 300 s). */
   maxSkewSeconds?: number;
   now?: () => number;
@@ -27,6 +29,7 @@ export interface ResultRoutesInit {
 export function resultRoutes(store: ResultStore, init: ResultRoutesInit, logger: Logger): Router {
   const router = express.Router();
   const maxBlobBytes = init.maxBlobBytes ?? 64 * 1024 * 1024;
+  const maxReceiptsPerTask = init.maxReceiptsPerTask ?? 16;
   const skew = init.maxSkewSeconds ?? 300;
   const now = init.now ?? (() => Math.floor(Date.now() / 1000));
   const limiter = new RateLimiter(200, 100);
@@ -98,6 +101,15 @@ export function resultRoutes(store: ResultStore, init: ResultRoutesInit, logger:
       if (!uploader) return;
       const parsed = parseSignedReceipt(req.body, taskId);
       if ("error" in parsed) return void res.status(400).json({ error: parsed.error });
+      // A task runs a few times at most (re-assignments, replicas): a worker that keeps minting
+      // enclave keys to sign receipts fills no disk.
+      if (
+        store.getReceipt(taskId, parsed.hash) === undefined &&
+        store.receiptCount(taskId) >= maxReceiptsPerTask
+      )
+        return void res.status(409).json({
+          error: `This task already has ${maxReceiptsPerTask} receipts; no more are stored.`,
+        });
       const created = store.putReceipt(taskId, parsed.hash, req.body, uploader);
       res.status(created ? 201 : 200).json({ taskId, receiptHash: parsed.hash, created });
     },

@@ -110,6 +110,14 @@ export class ResultStore {
     return Number(r.changes) === 1;
   }
 
+  /** How many receipts are stored for `taskId`. */
+  receiptCount(taskId: string): number {
+    const row = this.#db
+      .prepare("SELECT COUNT(*) AS n FROM task_receipts WHERE task_id = ?")
+      .get(taskId.toLowerCase()) as { n: number };
+    return Number(row.n);
+  }
+
   /** The receipt of `taskId` hashing to `hash`, or without a hash the latest uploaded. */
   getReceipt(taskId: string, hash?: string): string | undefined {
     const row = (

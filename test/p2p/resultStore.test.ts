@@ -35,6 +35,7 @@ describe("results/store", () => {
           isUploader: (a) => a === worker.address,
           publicUrl: "http://placeholder",
           maxBlobBytes: 1024,
+          maxReceiptsPerTask: 3,
         },
         pino({ level: "silent" }),
       ),
@@ -171,6 +172,22 @@ describe("results/store", () => {
       }
       const stored = await fetch(`${base}/receipts/${taskId}/${receiptHash(receiptOf(3))}`);
       expect(stored.status, "nothing refused was stored").to.equal(404);
+    });
+
+    it("stores a bounded number of receipts per task (a worker minting enclave keys fills no disk)", async () => {
+      const task = "0x" + "ef".repeat(32);
+      const minted = () => {
+        const key = Wallet.createRandom();
+        return signed(receiptOf(1, key, task), key);
+      };
+      const bodies = [await minted(), await minted(), await minted()];
+      for (const body of bodies) await uploadReceipt(base, worker, task, body);
+      const err = await uploadReceipt(base, worker, task, await minted()).catch((e: Error) => e);
+      expect(String(err))
+        .to.match(/409/)
+        .and.to.match(/already has 3 receipts/);
+      // A retried upload of a stored receipt is still answered (200, nothing new stored).
+      await uploadReceipt(base, worker, task, bodies[0]);
     });
 
     it("refuses a receipt uploaded by a wallet that is not a pool worker", async () => {
