@@ -146,22 +146,21 @@ abstract contract Escrow is IEscrow, IERC1363Receiver, ReentrancyGuardTransient 
     /// @dev stake -> locked.
     function _lock(address account, uint256 amount, bytes32 ref) internal {
         if (amount == 0) return;
-        Account storage a = _accounts[account];
+        // One read and one write of the packed slot (a storage pointer costs a read per field).
+        Account memory a = _accounts[account];
         if (a.stake < amount) revert EscrowInsufficientBalance(account, a.stake, amount);
         // Cannot truncate: amount <= stake < 2^128; locked + amount <= total supply held here.
-        a.stake -= uint128(amount);
-        a.locked += uint128(amount);
+        _accounts[account] = Account(a.stake - uint128(amount), a.locked + uint128(amount));
         emit Locked(account, amount, ref);
     }
 
     /// @dev locked -> stake.
     function _unlock(address account, uint256 amount, bytes32 ref) internal {
         if (amount == 0) return;
-        Account storage a = _accounts[account];
+        Account memory a = _accounts[account];
         if (a.locked < amount) revert EscrowInsufficientLocked(account, a.locked, amount);
         // Cannot truncate: amount <= locked < 2^128.
-        a.locked -= uint128(amount);
-        a.stake += uint128(amount);
+        _accounts[account] = Account(a.stake + uint128(amount), a.locked - uint128(amount));
         emit Unlocked(account, amount, ref);
     }
 

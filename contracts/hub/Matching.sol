@@ -103,6 +103,23 @@ abstract contract Matching is IMatching, Escrow, OrderManagement, DatasetGrants 
         return _dealHashes[dealId];
     }
 
+    /// @inheritdoc OrderManagement
+    function _filledByFirstDeal(bytes32 requestHash) internal view override returns (bool) {
+        return _dealHashes[_dealIdOf(requestHash, 0)] != bytes32(0);
+    }
+
+    /// @dev {_remaining} for a request order, which may have been filled without a counter.
+    function _requestRemaining(bytes32 requestHash, uint256 volume) private view returns (uint256) {
+        if (_consumedOf(requestHash) == 0 && _filledByFirstDeal(requestHash)) return 0;
+        return _remaining(requestHash, volume);
+    }
+
+    /// @dev Deals of a request are numbered by the volume consumed before them, so ids never
+    /// repeat: keccak256(requestHash, botFirst).
+    function _dealIdOf(bytes32 requestHash, uint256 botFirst) private pure returns (bytes32) {
+        return keccak256(abi.encode(requestHash, botFirst));
+    }
+
     function _stakePerTask(uint256 workerpoolPrice) private pure returns (uint256) {
         return (workerpoolPrice * WORKERPOOL_STAKE_RATIO) / 100;
     }
@@ -119,11 +136,13 @@ abstract contract Matching is IMatching, Escrow, OrderManagement, DatasetGrants 
 
         uint256 volume = ctx.volume;
         uint256 consumedBefore = _consumedOf(ctx.requestHash);
-        dealId = keccak256(abi.encode(ctx.requestHash, consumedBefore));
+        dealId = _dealIdOf(ctx.requestHash, consumedBefore);
         _consume(ctx.appHash, volume);
         if (ctx.hasDataset) _consume(ctx.datasetHash, volume);
         _consume(ctx.workerpoolHash, volume);
-        _consume(ctx.requestHash, volume);
+        // A request filled whole by its first deal needs no counter: that deal's record, keyed by
+        // (request, 0), closes it (see `_filledByFirstDeal`). Saves a fresh slot per such deal.
+        if (consumedBefore != 0 || volume != r.volume) _consume(ctx.requestHash, volume);
         if (ctx.grantKey != bytes32(0)) _useGrant(ctx.grantKey, dealId, volume);
 
         Deal memory deal = _buildDeal(a, d, w, r, ctx, sponsor, consumedBefore);
@@ -352,7 +371,7 @@ abstract contract Matching is IMatching, Escrow, OrderManagement, DatasetGrants 
     ) private view returns (bytes memory failure) {
         uint256 volume = _remaining(ctx.appHash, a.volume);
         volume = _min(volume, _remaining(ctx.workerpoolHash, w.volume));
-        volume = _min(volume, _remaining(ctx.requestHash, r.volume));
+        volume = _min(volume, _requestRemaining(ctx.requestHash, r.volume));
         if (ctx.hasDataset) {
             volume = _min(volume, _remaining(ctx.datasetHash, d.volume));
             uint256 usesLeft;

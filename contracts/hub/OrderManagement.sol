@@ -90,7 +90,9 @@ abstract contract OrderManagement is IOrderManagement, Config {
 
     /// @inheritdoc IOrderManagement
     function consumed(bytes32 orderHash) external view returns (uint256) {
-        return _consumed[orderHash];
+        uint256 used = _consumed[orderHash];
+        if (used == 0 && _filledByFirstDeal(orderHash)) return type(uint256).max;
+        return used;
     }
 
     /// @inheritdoc IOrderManagement
@@ -122,6 +124,10 @@ abstract contract OrderManagement is IOrderManagement, Config {
     function hashRequestOrder(RequestOrder calldata order) external view returns (bytes32) {
         return _hashTypedDataV4(order.hash());
     }
+
+    /// @dev Whether `requestHash` is a request order its first deal filled whole (and so has no
+    /// consumed counter).
+    function _filledByFirstDeal(bytes32 requestHash) internal view virtual returns (bool);
 
     /// @dev Volume left on an order (zero once cancelled or filled).
     function _remaining(bytes32 orderHash, uint256 volume) internal view returns (uint256) {

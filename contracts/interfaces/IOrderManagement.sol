@@ -50,6 +50,9 @@ interface IOrderManagement {
     ) external;
 
     /// @notice Volume of the order already used by deals (equals its volume once cancelled).
+    /// @dev A request order filled whole by its first deal keeps no counter (its deal record
+    /// says so, which spares a storage write per deal): it reads as `type(uint256).max`, i.e.
+    /// closed. Its exact fill is that deal's `botSize`. Treat any value >= volume as closed.
     function consumed(bytes32 orderHash) external view returns (uint256);
 
     /// @notice The last account that called `presign` for this hash, or address(0).

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Wallet, ZeroAddress, ZeroHash, keccak256, toUtf8Bytes } from "ethers";
+import { MaxUint256, Wallet, ZeroAddress, ZeroHash, keccak256, toUtf8Bytes } from "ethers";
 import {
   NO_TAG,
   OrderKind,
@@ -471,7 +471,10 @@ describe("Polis (matching)", () => {
         grantKey: ZeroHash,
       });
       expect(await f.hub.dealHash(dealId)).to.equal(dealHash(deal));
-      for (const h of Object.values(hashes)) expect(await f.hub.consumed(h)).to.equal(3n);
+      // The request, filled whole by its first deal, keeps no counter: it reads as closed.
+      const { request, ...others } = hashes;
+      for (const h of Object.values(others)) expect(await f.hub.consumed(h)).to.equal(3n);
+      expect(await f.hub.consumed(request)).to.equal(MaxUint256);
       expect(await balanceOf(f, requester.address)).to.deep.equal({
         stake: 1_000n * ONE - 30n * ONE,
         locked: 30n * ONE,
@@ -591,6 +594,54 @@ describe("Polis (matching)", () => {
         const { deal } = await match(f, await signOrders(f, set));
         expect(deal.botSize).to.equal(volume);
       }
+    });
+  });
+
+  describe("a request filled whole by its first deal (no consumed counter)", () => {
+    it("reads as closed, refuses a second match and is refused by estimateMatch", async () => {
+      const f = await networkHelpers.loadFixture(matchingFixture);
+      const set = await signOrders(f, await buildOrders(f, f.assets, { volume: 2n }));
+      const request = orderHashes(f, set).request;
+      const { dealId, deal } = await match(f, set);
+      expect(deal.botSize).to.equal(2n);
+      expect(dealId).to.equal(computeDealId(request, 0n));
+      expect(await f.hub.consumed(request)).to.equal(MaxUint256);
+      const estimate = await f.hub.estimateMatch(...matchArgs(set), f.actors.requester.address);
+      expect(estimate.volume).to.equal(0n);
+      const before = await balanceOf(f, f.actors.requester.address);
+      await expectMatchRefused(f, set, "MatchVolumeZero", []);
+      expect(await balanceOf(f, f.actors.requester.address)).to.deep.equal(before);
+    });
+
+    it("stays closed after a cancel, which then records the volume", async () => {
+      const f = await networkHelpers.loadFixture(matchingFixture);
+      const set = await signOrders(f, await buildOrders(f, f.assets, { volume: 1n }));
+      const request = orderHashes(f, set).request;
+      await match(f, set);
+      await f.hub.connect(f.actors.requester).cancelRequestOrder(set.requestOrder, "0x");
+      expect(await f.hub.consumed(request)).to.equal(1n);
+      await expectMatchRefused(f, set, "MatchVolumeZero", []);
+    });
+
+    it("keeps a counter when the first deal fills only part of the request", async () => {
+      const f = await networkHelpers.loadFixture(matchingFixture);
+      const base = await buildOrders(f, f.assets, { volume: 3n });
+      base.workerpoolOrder.volume = 2n;
+      const set = await signOrders(f, base);
+      const request = orderHashes(f, set).request;
+      await match(f, set);
+      expect(await f.hub.consumed(request)).to.equal(2n);
+    });
+
+    it("does not mark other orders closed", async () => {
+      const f = await networkHelpers.loadFixture(matchingFixture);
+      const set = await signOrders(f, await buildOrders(f, f.assets, { volume: 1n }));
+      const { request, ...others } = orderHashes(f, set);
+      const { dealId } = await match(f, set);
+      expect(await f.hub.consumed(request)).to.equal(MaxUint256);
+      for (const h of Object.values(others)) expect(await f.hub.consumed(h)).to.equal(1n);
+      expect(await f.hub.consumed(dealId)).to.equal(0n);
+      expect(await f.hub.consumed(ZeroHash)).to.equal(0n);
     });
   });
 

@@ -9,8 +9,8 @@ import {
   signOrder,
 } from "../../src/sdk/index.js";
 import { NotAssetOwnerError } from "../../src/sdk/errors/index.js";
-import { deployFixture, networkHelpers } from "../helpers/fixture.js";
-import { createAssets } from "../helpers/market.js";
+import { ONE, deployFixture, fund, networkHelpers } from "../helpers/fixture.js";
+import { buildOrders, createAssets, match, signOrders } from "../helpers/market.js";
 import { clientFor } from "./helpers.js";
 
 describe("sdk/getOrderStatus", () => {
@@ -62,6 +62,19 @@ describe("sdk/getOrderStatus", () => {
       remaining: 0n,
       open: false,
     });
+  });
+
+  it("reports a request filled whole by its first deal as consumed and closed", async () => {
+    const { f, assets, client } = await setUp();
+    await fund(f, f.actors.requester, 1_000n * ONE);
+    await fund(f, f.actors.poolOwner, 1_000n * ONE);
+    const set = await signOrders(f, await buildOrders(f, assets, { volume: 2n }));
+    await match(f, set);
+    const status = await getOrderStatus(client, {
+      kind: OrderKind.Request,
+      order: set.requestOrder,
+    });
+    expect(status).to.include({ consumed: 2n, remaining: 0n, closed: true, open: false });
   });
 
   it("reports expiry against the chain clock", async () => {

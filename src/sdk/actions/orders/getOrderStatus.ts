@@ -14,6 +14,8 @@ export interface GetOrderStatusParameters<K extends OrderKind> {
 export interface GetOrderStatusReturnType {
   orderHash: string;
   volume: bigint;
+  /** Volume used by deals (at most `volume`; a request filled whole by its first deal, which the
+   * hub records without a counter, reads as its volume). */
   consumed: bigint;
   remaining: bigint;
   /** consumed >= volume: filled or cancelled. */
@@ -62,7 +64,7 @@ export async function getOrderStatus<K extends OrderKind>(
   return {
     orderHash: hash,
     volume: order.volume,
-    consumed,
+    consumed: consumed > order.volume ? order.volume : consumed,
     remaining,
     closed: remaining === 0n,
     expiry: order.expiry,
