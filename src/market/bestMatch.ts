@@ -16,8 +16,9 @@ import type { ChainState } from "./chainState.js";
 import { NotFoundError, RequestInvalidError, RequestUnmatchableError } from "./errors.js";
 import { ZERO, uintKey } from "./orderColumns.js";
 import type { OrderHasher } from "./orderHasher.js";
+import { addressEquals, categoryEquals } from "./orderIndexes.js";
 import { addTagIncludes } from "./queryFilters.js";
-import type { MarketStore, SqlFilter } from "./store.js";
+import type { LazyEntries, MarketStore, SqlFilter } from "./store.js";
 import type { BookEntry } from "./types.js";
 
 /** What best match reads: the book, the cached chain state, the client and the hasher. */
@@ -186,6 +187,26 @@ export function searchCombos(
   limit: number,
   keep: number,
 ): Combo[] {
+  const reads: LazyEntries[] = [];
+  const select = (kind: OrderKind, filter: SqlFilter, n: number) => {
+    const entries = store.selectLazy(kind, filter, n);
+    reads.push(entries);
+    return entries;
+  };
+  try {
+    return searchIn(select, r, now, limit, keep);
+  } finally {
+    for (const entries of reads) entries.close();
+  }
+}
+
+function searchIn(
+  select: (kind: OrderKind, filter: SqlFilter, n: number) => LazyEntries,
+  r: RequestOrder,
+  now: bigint,
+  limit: number,
+  keep: number,
+): Combo[] {
   const app = r.app.toLowerCase();
   const dataset = r.dataset.toLowerCase();
   const requester = r.requester.toLowerCase();
@@ -203,25 +224,26 @@ export function searchCombos(
   };
 
   const appFilter = common(r.appMaxPrice);
-  appFilter.where.push("app = ?", "dataset IN (?, ?)");
-  appFilter.params.push(app, ZERO, dataset);
-  const apps = store.selectLazy(OrderKind.App, appFilter, limit);
+  addressEquals(appFilter.where, appFilter.params, "app", app);
+  appFilter.where.push("dataset IN (?, ?)");
+  appFilter.params.push(ZERO, dataset);
+  const apps = select(OrderKind.App, appFilter, limit);
   if (!apps.at(0)) return [];
 
-  let datasets: { at(i: number): BookEntry | undefined } = {
+  let datasets: Pick<LazyEntries, "at"> = {
     at: (i) => (i === 0 ? NO_DATASET : undefined),
   };
   if (dataset !== ZERO) {
     const f = common(r.datasetMaxPrice);
-    f.where.push("dataset = ?", "app IN (?, ?)");
-    f.params.push(dataset, ZERO, app);
-    datasets = store.selectLazy(OrderKind.Dataset, f, limit);
+    addressEquals(f.where, f.params, "dataset", dataset);
+    f.where.push("app IN (?, ?)");
+    f.params.push(ZERO, app);
+    datasets = select(OrderKind.Dataset, f, limit);
     if (!datasets.at(0)) return [];
   }
 
   const poolFilter: SqlFilter = {
     where: [
-      "category_key = ?",
       "trust_key >= ?",
       "price_key <= ?",
       "expiry > ?",
@@ -230,7 +252,6 @@ export function searchCombos(
       "requester IN (?, ?)",
     ],
     params: [
-      uintKey(r.category),
       uintKey(r.trust),
       uintKey(r.workerpoolMaxPrice),
       clampTime(now),
@@ -242,12 +263,10 @@ export function searchCombos(
       requester,
     ],
   };
-  if (pool !== ZERO) {
-    poolFilter.where.push("workerpool = ?");
-    poolFilter.params.push(pool);
-  }
+  categoryEquals(poolFilter.where, poolFilter.params, OrderKind.Workerpool, uintKey(r.category));
+  if (pool !== ZERO) addressEquals(poolFilter.where, poolFilter.params, "workerpool", pool);
   addTagIncludes(poolFilter.where, poolFilter.params, BigInt(r.tag));
-  const pools = store.selectLazy(OrderKind.Workerpool, poolFilter, limit * 2);
+  const pools = select(OrderKind.Workerpool, poolFilter, limit * 2);
   const first = pools.at(0);
   if (!first) return [];
   const cheapestPool = (first.order as WorkerpoolOrder).price;

@@ -54,20 +54,8 @@ export function createMarketApp(deps: MarketHttpDependencies): Express {
   });
 
   app.post("/v1/orders", async (req, res) => {
-    try {
-      const { entry, created } = await publishOrder(deps.publish, req.body);
-      if (created) {
-        deps.metrics.published.inc({ kind: ORDER_KIND_NAMES[entry.kind] });
-        deps.onPublished(entry);
-      }
-      res.status(created ? 201 : 200).json({
-        orderHash: entry.orderHash,
-        remaining: entry.remaining.toString(),
-      });
-    } catch (err) {
-      deps.metrics.refused.inc({ reason: err instanceof BaseError ? err.name : "Error" });
-      throw err;
-    }
+    const { status, body } = await answerPublish(deps, req.body);
+    res.status(status).json(body);
   });
 
   app.get("/v1/orders/hash/:hash", (req, res) => {
@@ -114,16 +102,56 @@ export function createMarketApp(deps: MarketHttpDependencies): Express {
   return app;
 }
 
+/** Answer of a `POST /v1/orders` that published (201) or found (200) the order. */
+export interface PublishAnswer {
+  status: 200 | 201;
+  body: { orderHash: string; remaining: string };
+}
+
+/**
+ * Publishes the parsed body of a `POST /v1/orders` (see publishOrder), counts it and announces a
+ * new order. @throws publishOrder's errors, counted as refusals.
+ */
+export async function answerPublish(
+  deps: MarketHttpDependencies,
+  body: unknown,
+): Promise<PublishAnswer> {
+  try {
+    const { entry, created } = await publishOrder(deps.publish, body);
+    if (created) {
+      deps.metrics.published.inc({ kind: ORDER_KIND_NAMES[entry.kind] });
+      deps.onPublished(entry);
+    }
+    return {
+      status: created ? 201 : 200,
+      body: { orderHash: entry.orderHash, remaining: entry.remaining.toString() },
+    };
+  } catch (err) {
+    deps.metrics.refused.inc({ reason: err instanceof BaseError ? err.name : "Error" });
+    throw err;
+  }
+}
+
 function instrument(metrics: MarketMetrics) {
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     res.on("finish", () => {
-      const route = routeLabel(req.path);
-      metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
-      metrics.httpDuration.observe({ route }, Number(process.hrtime.bigint() - started) / 1e9);
+      countRequest(metrics, req.method, routeLabel(req.path), res.statusCode, started);
     });
     next();
   };
+}
+
+/** Counts an answered request and its duration since `started` (process.hrtime.bigint()). */
+export function countRequest(
+  metrics: MarketMetrics,
+  method: string,
+  route: string,
+  status: number,
+  started: bigint,
+): void {
+  metrics.httpRequests.inc({ method, route, status: String(status) });
+  metrics.httpDuration.observe({ route }, Number(process.hrtime.bigint() - started) / 1e9);
 }
 
 function routeLabel(path: string): string {
@@ -137,31 +165,40 @@ function routeLabel(path: string): string {
 /** Maps errors to `{ error: { name, message, details?, hint? } }` with their HTTP status. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
-    let error = err as unknown;
-    const type = (err as { type?: string })?.type;
-    if (type === "entity.too.large") {
-      error = new BodyTooLargeError("The request body is too large.");
-    } else if (
-      type === "entity.parse.failed" ||
-      type === "encoding.unsupported" ||
-      type === "charset.unsupported"
-    ) {
-      error = new RequestInvalidError("The request body is not valid JSON.");
-    }
-    const status = statusOf(error);
-    if (status >= 500) logger.error({ err: error }, "request failed");
-    const body =
-      error instanceof BaseError
-        ? {
-            name: error.name,
-            message: error.shortMessage,
-            ...(error.details ? { details: error.details } : {}),
-            ...(error.hint ? { hint: error.hint } : {}),
-            ...("errorName" in error
-              ? { errorName: (error as { errorName: string }).errorName }
-              : {}),
-          }
-        : { name: "InternalError", message: "Internal error." };
-    if (!res.headersSent) res.status(status).json({ error: body });
+    const { status, body } = errorResponse(err, logger);
+    if (!res.headersSent) res.status(status).json(body);
   };
+}
+
+/** The HTTP status and JSON body answering `err` (5xx errors are logged). */
+export function errorResponse(
+  err: unknown,
+  logger: Logger,
+): { status: number; body: { error: Record<string, unknown> } } {
+  let error = err;
+  const type = (err as { type?: string })?.type;
+  if (type === "entity.too.large") {
+    error = new BodyTooLargeError("The request body is too large.");
+  } else if (
+    type === "entity.parse.failed" ||
+    type === "encoding.unsupported" ||
+    type === "charset.unsupported"
+  ) {
+    error = new RequestInvalidError("The request body is not valid JSON.");
+  }
+  const status = statusOf(error);
+  if (status >= 500) logger.error({ err: error }, "request failed");
+  const body =
+    error instanceof BaseError
+      ? {
+          name: error.name,
+          message: error.shortMessage,
+          ...(error.details ? { details: error.details } : {}),
+          ...(error.hint ? { hint: error.hint } : {}),
+          ...("errorName" in error
+            ? { errorName: (error as { errorName: string }).errorName }
+            : {}),
+        }
+      : { name: "InternalError", message: "Internal error." };
+  return { status, body: { error: body } };
 }

@@ -7,9 +7,11 @@ import { createChainState } from "./chainState.js";
 import type { ChainState } from "./chainState.js";
 import { createEventHub } from "./eventHub.js";
 import { createMarketApp, entryToJson } from "./http.js";
+import type { MarketHttpDependencies } from "./http.js";
 import { createMarketMetrics } from "./metrics.js";
 import type { MarketMetrics } from "./metrics.js";
 import { createOrderHasher } from "./orderHasher.js";
+import { createMarketListener } from "./publishFastPath.js";
 import { createSignatureVerifier } from "./signatureVerifier.js";
 import { createSignatureVerifierPool } from "./signatureVerifierPool.js";
 import { openMarketStore } from "./store.js";
@@ -133,7 +135,7 @@ export function createMarket(components: MarketComponents, init: MarketInit = {}
   );
   const verifyPool =
     (init.verifyThreads ?? 0) > 0 ? createSignatureVerifierPool(init.verifyThreads!) : undefined;
-  const app = createMarketApp({
+  const httpDeps: MarketHttpDependencies = {
     publish: {
       store,
       chain,
@@ -152,7 +154,8 @@ export function createMarket(components: MarketComponents, init: MarketInit = {}
       events.publish("order-published", entryToJson(entry));
     },
     health: () => ({ chainId: client.chainId.toString(), syncedBlock: lastSynced ?? null }),
-  });
+  };
+  const listener = createMarketListener(httpDeps, createMarketApp(httpDeps));
   let server: Server | undefined;
   let url = "";
 
@@ -165,7 +168,7 @@ export function createMarket(components: MarketComponents, init: MarketInit = {}
     sync,
     metrics,
     async start() {
-      server = createServer(app);
+      server = createServer(listener);
       server.keepAliveTimeout = 65_000;
       await new Promise<void>((resolve, reject) => {
         server!.once("error", reject);

@@ -80,28 +80,36 @@ export async function publishOrder(
   const { chain } = deps;
   const isRequest = kind === OrderKind.Request;
   const asset = assetOf(kind, order);
-  const read = () =>
+  const readOwner = () =>
     Promise.all([
       chain.head(),
       isRequest ? Promise.resolve(asset.toLowerCase()) : chain.ownerOf(kind, asset),
-      chain.consumed(orderHash),
     ]);
-  let [head, owner, consumed] = await read();
+  let consumedRead = settle(chain.consumed(orderHash));
+  let [head, owner] = await readOwner();
   if (/^0x0{40}$/.test(owner)) {
     // Registered after the cached head (an owner publishing right after deploying): read again
     // at a fresh head before refusing.
     chain.invalidate();
-    [head, owner, consumed] = await read();
+    consumedRead = settle(chain.consumed(orderHash));
+    [head, owner] = await readOwner();
   }
+  const known = !/^0x0{40}$/.test(owner);
+  // The signature is checked (on the verifier thread) while the consumed volume is read; the
+  // outcomes are then taken in the order of the checks, so the error is the same as in sequence.
+  const signatureCheck = known
+    ? settle(checkSignature(deps, orderHash, order.signature, owner))
+    : undefined;
+  const consumed = outcome(await consumedRead);
   if (order.expiry <= head.timestamp) {
     throw new OrderExpiredError(
       `The order expired at ${order.expiry} (chain time is ${head.timestamp}).`,
     );
   }
-  if (/^0x0{40}$/.test(owner)) {
+  if (!signatureCheck) {
     throw new AssetUnknownError(`${asset} is not a registered asset.`);
   }
-  await checkSignature(deps, orderHash, order.signature, owner);
+  outcome(await signatureCheck);
   const remaining = order.volume > consumed ? order.volume - consumed : 0n;
   if (remaining === 0n) {
     throw new OrderConsumedError(
@@ -135,6 +143,21 @@ export async function publishOrder(
   }
   const created = await deps.store.insertQueued(entry);
   return { entry: created ? entry : (deps.store.get(orderHash) ?? entry), created };
+}
+
+type Settled<T> = { value: T } | { error: unknown };
+
+/** A promise that never rejects (its outcome is taken later with `outcome`). */
+function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+function outcome<T>(s: Settled<T>): T {
+  if ("error" in s) throw s.error;
+  return s.value;
 }
 
 function parseBody(body: unknown): { kind: OrderKind; order: AnyOrder; claimedHash?: string } {

@@ -1,6 +1,7 @@
 import { OrderKind } from "../core/index.js";
 import { RequestInvalidError } from "./errors.js";
 import { TAG_LO_BITS, ZERO, tagHi, tagLo, uintKey } from "./orderColumns.js";
+import { addressEquals, categoryEquals } from "./orderIndexes.js";
 import type { SqlFilter } from "./store.js";
 
 /** Filters of `GET /v1/orders/:kind` (PoCo's orderbook filters). */
@@ -133,8 +134,7 @@ export function filterOf(kind: OrderKind, q: OrderQuery): SqlFilter {
     const value = q[column];
     if (value === undefined) continue;
     if (q.strict || ownColumns[kind].includes(column)) {
-      where.push(`${column} = ?`);
-      params.push(value);
+      addressEquals(where, params, column, value);
     } else {
       where.push(`${column} IN (?, ?)`);
       params.push(ZERO, value);
@@ -144,10 +144,7 @@ export function filterOf(kind: OrderKind, q: OrderQuery): SqlFilter {
     where.push("signer = ?");
     params.push(q.signer);
   }
-  if (q.category !== undefined) {
-    where.push("category_key = ?");
-    params.push(uintKey(q.category));
-  }
+  if (q.category !== undefined) categoryEquals(where, params, kind, uintKey(q.category));
   if (q.minTrust !== undefined) {
     where.push("trust_key >= ?");
     params.push(uintKey(q.minTrust));

@@ -3,7 +3,9 @@ import type { StatementSync } from "node:sqlite";
 import { ORDER_KIND_NAMES, ORDER_TYPES, OrderKind, orderToJson } from "../core/index.js";
 import type { AnyOrder, OrderByKind } from "../core/index.js";
 import { columnsOf, tagHi, tagLo, uintKey } from "./orderColumns.js";
+import { ORDER_INDEXES, RETIRED_INDEXES, addressEquals } from "./orderIndexes.js";
 import type { BookEntry } from "./types.js";
+import { startWalCheckpointer } from "./walCheckpointer.js";
 
 /** A WHERE clause with its positional parameters (never interpolated values). */
 export interface SqlFilter {
@@ -15,6 +17,11 @@ export interface SqlFilter {
 export interface LazyEntries {
   /** The i-th entry, or undefined past the end. */
   at(i: number): BookEntry | undefined;
+  /**
+   * Ends the read. Call it when done: an unfinished statement keeps a read transaction open,
+   * which pins the WAL (checkpoints cannot reset it, so it grows and every read gets slower).
+   */
+  close(): void;
 }
 
 /** Everything the market persists: the open orders and the sync checkpoint. */
@@ -90,30 +97,27 @@ CREATE TABLE IF NOT EXISTS orders (
   published_at INTEGER NOT NULL,
   order_json TEXT NOT NULL
 ) STRICT;
-CREATE INDEX IF NOT EXISTS orders_app ON orders (kind, app, price_key, published_at, order_hash);
-CREATE INDEX IF NOT EXISTS orders_dataset ON orders (kind, dataset, price_key, published_at, order_hash);
-CREATE INDEX IF NOT EXISTS orders_workerpool ON orders (kind, workerpool, price_key, published_at, order_hash);
-CREATE INDEX IF NOT EXISTS orders_requester ON orders (kind, requester, price_key, published_at, order_hash);
-CREATE INDEX IF NOT EXISTS orders_category ON orders (kind, category_key, price_key, published_at, order_hash);
-CREATE INDEX IF NOT EXISTS orders_sorted ON orders (kind, price_key, published_at, order_hash);
-CREATE INDEX IF NOT EXISTS orders_signer ON orders (signer);
-CREATE INDEX IF NOT EXISTS orders_expiry ON orders (expiry);
+${ORDER_INDEXES}
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 `;
 
 const ORDER_BY = "ORDER BY price_key, published_at, order_hash";
 
 /**
- * Opens (or creates) the order book database. WAL journal, parameterized statements only.
+ * Opens (or creates) the order book database. WAL journal, parameterized statements only; for a
+ * file, WAL checkpoints run on a thread of their own (see walCheckpointer.ts).
  * @param path A file path, or ":memory:" (default).
  */
 export function openMarketStore(path = ":memory:"): MarketStore {
   const db = new DatabaseSync(path);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+  const checkpointer =
+    path === ":memory:" || path === "" ? undefined : startWalCheckpointer(db, path);
   db.function("hi_subset", { deterministic: true }, (a, b) =>
     (BigInt(`0x${String(a)}`) & ~BigInt(`0x${String(b)}`)) === 0n ? 1 : 0,
   );
   db.exec(SCHEMA);
+  for (const name of RETIRED_INDEXES) db.exec(`DROP INDEX IF EXISTS ${name}`);
 
   const statements = new Map<string, StatementSync>();
   const prepare = (sql: string) => {
@@ -261,6 +265,10 @@ export function openMarketStore(path = ":memory:"): MarketStore {
           }
           return items[i];
         },
+        close() {
+          if (!done) rows.return?.();
+          done = true;
+        },
       };
     },
     countBySigner(signer) {
@@ -275,8 +283,11 @@ export function openMarketStore(path = ":memory:"): MarketStore {
     byAsset(kind, asset) {
       const column =
         kind === OrderKind.App ? "app" : kind === OrderKind.Dataset ? "dataset" : "workerpool";
-      return prepare(`SELECT * FROM orders WHERE kind = ? AND ${column} = ?`)
-        .all(kind, asset.toLowerCase())
+      const where = ["kind = ?"];
+      const params: (string | number)[] = [kind];
+      addressEquals(where, params, column, asset.toLowerCase());
+      return prepare(`SELECT * FROM orders WHERE ${where.join(" AND ")}`)
+        .all(...params)
         .map(toEntry);
     },
     expiredAt(timestamp) {
@@ -316,6 +327,8 @@ export function openMarketStore(path = ":memory:"): MarketStore {
       }
     },
     close() {
+      // The checkpointer's connection, closing last, checkpoints and removes the WAL.
+      void checkpointer?.stop();
       db.close();
     },
   };

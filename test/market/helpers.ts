@@ -1,3 +1,6 @@
+import { createServer } from "node:http";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { pino } from "pino";
 import { createClient } from "../../src/sdk/client.js";
 import type { PolisClient } from "../../src/sdk/client.js";
@@ -85,4 +88,52 @@ export function bookSnapshot(market: Market): string[] {
     .prepare("SELECT order_hash, remaining FROM orders ORDER BY order_hash")
     .all()
     .map((r) => `${r.order_hash}:${r.remaining}`);
+}
+
+/** A JSON-RPC node on 127.0.0.1 over the in-process chain that records what it is asked. */
+export interface RecordingNode {
+  url: string;
+  /** Per HTTP request: the methods of its calls (a batch has several). */
+  requests: string[][];
+  /** While set, every HTTP request is answered 503 without a JSON body. */
+  down: boolean;
+  close(): Promise<void>;
+}
+
+export async function recordingNode(): Promise<RecordingNode> {
+  const node: RecordingNode = { url: "", requests: [], down: false, close: async () => {} };
+  const answer = async (call: { id: number; method: string; params: unknown[] }) => {
+    try {
+      return { result: await ethers.provider.send(call.method, call.params) };
+    } catch (e) {
+      const err = e as { message?: string; data?: string };
+      return { error: { code: 3, message: String(err.message), data: err.data } };
+    }
+  };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", async () => {
+      if (node.down) {
+        res.writeHead(503).end();
+        return;
+      }
+      const body = JSON.parse(Buffer.concat(chunks).toString());
+      const calls = Array.isArray(body) ? body : [body];
+      node.requests.push(calls.map((c) => c.method));
+      const out = await Promise.all(
+        calls.map(async (c) => ({ jsonrpc: "2.0", id: c.id, ...(await answer(c)) })),
+      );
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify(Array.isArray(body) ? out : out[0]));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  node.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  node.close = () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
+  return node;
 }
