@@ -327,8 +327,9 @@ export function openMarketStore(path = ":memory:"): MarketStore {
       }
     },
     close() {
-      // The checkpointer's connection, closing last, checkpoints and removes the WAL.
-      void checkpointer?.stop();
+      // The checkpointer's connection closes first; this one, closing last, checkpoints and
+      // removes the WAL before close() returns, so the files are settled when it does.
+      checkpointer?.stop();
       db.close();
     },
   };

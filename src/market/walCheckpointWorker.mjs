@@ -1,14 +1,26 @@
 // Worker-thread body of the WAL checkpointer (see walCheckpointer.ts). Plain JavaScript: it needs
 // only node:sqlite, so it starts without tsx. It opens its own connection to the database and
 // copies committed WAL frames into the database file every `intervalMs` (a PASSIVE checkpoint
-// never blocks the writer). Messages out: { checkpointed: { log, checkpointed } } after a
-// checkpoint that moved frames; "closed" once its connection is closed. Message in: "close".
+// never blocks the writer). Message out: { checkpointed: { log, checkpointed } } after a
+// checkpoint that moved frames. Message in: "close". Once its connection is closed (or could not
+// be opened) it sets `released[0]` to 1 and notifies, so the owner can wait for it synchronously.
 import { DatabaseSync } from "node:sqlite";
 import { parentPort, workerData } from "node:worker_threads";
 
-const { path, intervalMs } = workerData;
-const db = new DatabaseSync(path);
-db.exec("PRAGMA busy_timeout = 5000;");
+const { path, intervalMs, released } = workerData;
+const release = () => {
+  Atomics.store(released, 0, 1);
+  Atomics.notify(released, 0);
+};
+
+let db;
+try {
+  db = new DatabaseSync(path);
+  db.exec("PRAGMA busy_timeout = 5000;");
+} catch (err) {
+  release();
+  throw err;
+}
 const checkpoint = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
 
 const run = () => {
@@ -21,8 +33,7 @@ const timer = setInterval(run, intervalMs);
 parentPort.on("message", (message) => {
   if (message !== "close") return;
   clearInterval(timer);
-  // The last connection to close checkpoints the WAL and removes it.
   db.close();
-  parentPort.postMessage("closed");
+  release();
   parentPort.close();
 });

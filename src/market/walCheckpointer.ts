@@ -6,10 +6,11 @@ export interface WalCheckpointer {
   /** Resolves after the next checkpoint that moved frames into the database file. */
   nextCheckpoint(): Promise<{ log: number; checkpointed: number }>;
   /**
-   * Stops the thread; it closes its connection (checkpointing the WAL if it is the last one).
-   * Resolves once that connection is closed.
+   * Stops the thread and returns once its connection is closed (waiting at most
+   * STOP_TIMEOUT_MS), so the caller's connection closes last: it checkpoints and removes the WAL
+   * before its own close() returns, and nothing touches the files afterwards.
    */
-  stop(): Promise<void>;
+  stop(): void;
 }
 
 /**
@@ -21,6 +22,8 @@ export interface WalCheckpointer {
 const WRITER_CHECKPOINT_PAGES = 10_000;
 /** SQLite's default automatic checkpoint threshold, restored should the thread fail. */
 const DEFAULT_CHECKPOINT_PAGES = 1000;
+/** Longest wait for the thread to close its connection on stop (a checkpoint in progress ends first). */
+const STOP_TIMEOUT_MS = 5000;
 
 /** Options of startWalCheckpointer. */
 export interface WalCheckpointerOptions {
@@ -42,8 +45,10 @@ export function startWalCheckpointer(
   path: string,
   options: WalCheckpointerOptions = {},
 ): WalCheckpointer {
+  // Set to 1 by the thread once its connection is closed (or failed to open).
+  const released = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(new URL("./walCheckpointWorker.mjs", import.meta.url), {
-    workerData: { path, intervalMs: options.intervalMs ?? 50 },
+    workerData: { path, intervalMs: options.intervalMs ?? 50, released },
   });
   worker.unref();
   db.exec(`PRAGMA wal_autocheckpoint = ${WRITER_CHECKPOINT_PAGES};`);
@@ -54,10 +59,6 @@ export function startWalCheckpointer(
   };
   worker.once("error", fallBack);
   worker.once("exit", fallBack);
-  const closed = new Promise<void>((resolve) => {
-    worker.on("message", (m) => m === "closed" && resolve());
-    worker.once("exit", () => resolve());
-  });
   return {
     nextCheckpoint() {
       return new Promise((resolve) => {
@@ -70,9 +71,12 @@ export function startWalCheckpointer(
       });
     },
     stop() {
-      if (running) worker.postMessage("close");
+      if (running) {
+        worker.postMessage("close");
+        // Blocks this thread only while the other one finishes its checkpoint and closes.
+        Atomics.wait(released, 0, 0, STOP_TIMEOUT_MS);
+      }
       running = false;
-      return closed;
     },
   };
 }

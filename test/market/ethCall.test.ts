@@ -9,11 +9,18 @@ import { createMarket } from "../../src/market/index.js";
 import type { Market } from "../../src/market/index.js";
 import { createEthCall } from "../../src/market/ethCall.js";
 import { createClient } from "../../src/sdk/client.js";
-import { ONE, deployFixture, ethers, fund, networkHelpers } from "../helpers/fixture.js";
+import { ethers, networkHelpers } from "../helpers/fixture.js";
 import type { PolisFixture } from "../helpers/fixture.js";
-import { buildOrders, createAssets, signOrders } from "../helpers/market.js";
+import { buildOrders, signOrders } from "../helpers/market.js";
 import type { Assets } from "../helpers/market.js";
-import { bookSnapshot, deploymentOf, publish, recordingNode, silentLogger } from "./helpers.js";
+import {
+  bookSnapshot,
+  deploymentOf,
+  fundedAssets,
+  publish,
+  recordingNode,
+  silentLogger,
+} from "./helpers.js";
 import type { RecordingNode } from "./helpers.js";
 
 describe("market chain reads over a JSON-RPC node", () => {
@@ -22,15 +29,8 @@ describe("market chain reads over a JSON-RPC node", () => {
   let node: RecordingNode;
   let provider: KeepAliveJsonRpcProvider;
 
-  async function setup() {
-    const fx = await deployFixture();
-    const a = await createAssets(fx);
-    await fund(fx, fx.actors.poolOwner, 100n * ONE);
-    return { fx, a };
-  }
-
   beforeEach(async () => {
-    const { fx, a } = await networkHelpers.loadFixture(setup);
+    const { fx, a } = await networkHelpers.loadFixture(fundedAssets);
     f = fx;
     assets = a;
     node = await recordingNode();

@@ -9,10 +9,21 @@ import { ORDER_KIND_NAMES, orderToJson } from "../../src/core/index.js";
 import type { OrderByKind, OrderKind } from "../../src/core/index.js";
 import { createMarket } from "../../src/market/index.js";
 import type { Market, MarketInit } from "../../src/market/index.js";
-import { ethers } from "../helpers/fixture.js";
+import { ONE, deployFixture, ethers, fund } from "../helpers/fixture.js";
 import type { PolisFixture } from "../helpers/fixture.js";
+import { createAssets } from "../helpers/market.js";
+import type { Assets } from "../helpers/market.js";
 
 export const silentLogger = pino({ level: "silent" });
+
+/** A deployment with the test assets and a funded requester and pool owner (for loadFixture). */
+export async function fundedAssets(): Promise<{ fx: PolisFixture; a: Assets }> {
+  const fx = await deployFixture();
+  const a = await createAssets(fx);
+  await fund(fx, fx.actors.requester, 100n * ONE);
+  await fund(fx, fx.actors.poolOwner, 100n * ONE);
+  return { fx, a };
+}
 
 /** Deployment record of a fixture (indexers start at block 0 on the test chain). */
 export async function deploymentOf(f: PolisFixture): Promise<Deployment> {

@@ -3,27 +3,19 @@ import { Wallet } from "ethers";
 import { OrderKind, orderHash, signCancel, signOrder } from "../../src/core/index.js";
 import { createOrderHasher } from "../../src/market/index.js";
 import type { Market } from "../../src/market/index.js";
-import { ONE, deployFixture, ethers, fund, networkHelpers } from "../helpers/fixture.js";
+import { deployFixture, ethers, networkHelpers } from "../helpers/fixture.js";
 import type { PolisFixture } from "../helpers/fixture.js";
 import { buildOrders, createAssets, signOrders } from "../helpers/market.js";
 import type { Assets } from "../helpers/market.js";
-import { bookSnapshot, post, publish, startMarket } from "./helpers.js";
+import { bookSnapshot, fundedAssets, post, publish, startMarket } from "./helpers.js";
 
 describe("market", () => {
   let f: PolisFixture;
   let assets: Assets;
   let market: Market;
 
-  async function setup() {
-    const fx = await deployFixture();
-    const a = await createAssets(fx);
-    await fund(fx, fx.actors.requester, 100n * ONE);
-    await fund(fx, fx.actors.poolOwner, 100n * ONE);
-    return { fx, a };
-  }
-
   beforeEach(async () => {
-    const { fx, a } = await networkHelpers.loadFixture(setup);
+    const { fx, a } = await networkHelpers.loadFixture(fundedAssets);
     f = fx;
     assets = a;
     market = await startMarket(f, { maxOpenOrdersPerWallet: 3 });

@@ -2,11 +2,11 @@ import { expect } from "chai";
 import { request } from "node:http";
 import { ORDER_KIND_NAMES, OrderKind, orderToJson } from "../../src/core/index.js";
 import type { Market } from "../../src/market/index.js";
-import { ONE, deployFixture, fund, networkHelpers } from "../helpers/fixture.js";
+import { networkHelpers } from "../helpers/fixture.js";
 import type { PolisFixture } from "../helpers/fixture.js";
-import { buildOrders, createAssets, signOrders } from "../helpers/market.js";
+import { buildOrders, signOrders } from "../helpers/market.js";
 import type { Assets } from "../helpers/market.js";
-import { bookSnapshot, startMarket } from "./helpers.js";
+import { bookSnapshot, fundedAssets, startMarket } from "./helpers.js";
 
 interface Raw {
   status: number;
@@ -49,15 +49,8 @@ describe("market publish fast path", () => {
   let assets: Assets;
   let market: Market;
 
-  async function setup() {
-    const fx = await deployFixture();
-    const a = await createAssets(fx);
-    await fund(fx, fx.actors.requester, 100n * ONE);
-    return { fx, a };
-  }
-
   beforeEach(async () => {
-    const { fx, a } = await networkHelpers.loadFixture(setup);
+    const { fx, a } = await networkHelpers.loadFixture(fundedAssets);
     f = fx;
     assets = a;
     market = await startMarket(f);

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -184,6 +184,21 @@ describe("market store", () => {
       }
     });
 
+    it("closes with the WAL checkpointed and removed: nothing touches the files afterwards", async () => {
+      const subs: string[] = [];
+      for (let round = 0; round < 5; round++) {
+        const sub = mkdtempSync(join(dir, "book-"));
+        const store = openMarketStore(join(sub, "book.db"));
+        for (let i = 0; i < 20; i++) add(store, OrderKind.App, appOrder(BigInt(1 + i)));
+        store.close();
+        expect(readdirSync(sub)).to.deep.equal(["book.db"]);
+        rmSync(sub, { recursive: true });
+        subs.push(sub);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      for (const sub of subs) expect(existsSync(sub), sub).to.equal(false);
+    });
+
     it("moves committed frames into the database file and reports it", async () => {
       const path = join(dir, "raw.db");
       const db = new DatabaseSync(path);
@@ -195,7 +210,7 @@ describe("market store", () => {
         const done = await next;
         expect(done.checkpointed).to.equal(done.log);
       } finally {
-        await checkpointer.stop();
+        checkpointer.stop();
         db.close();
       }
     });
@@ -213,7 +228,7 @@ describe("market store", () => {
           await new Promise((r) => setTimeout(r, 10));
         expect(threshold()).to.equal(1000);
       } finally {
-        await checkpointer.stop();
+        checkpointer.stop();
         db.close();
       }
     });

@@ -5,11 +5,11 @@ import { join } from "node:path";
 import { OrderKind, orderHash, signCancel } from "../../src/core/index.js";
 import { createMarket } from "../../src/market/index.js";
 import type { Market } from "../../src/market/index.js";
-import { ONE, deployFixture, ethers, fund, networkHelpers } from "../helpers/fixture.js";
+import { ONE, ethers, networkHelpers } from "../helpers/fixture.js";
 import type { PolisFixture } from "../helpers/fixture.js";
-import { buildOrders, createAssets, match, signOrders } from "../helpers/market.js";
+import { buildOrders, match, signOrders } from "../helpers/market.js";
 import type { Assets, OrderSet } from "../helpers/market.js";
-import { clientOf, get, publish, silentLogger, startMarket } from "./helpers.js";
+import { clientOf, fundedAssets, get, publish, silentLogger, startMarket } from "./helpers.js";
 
 /** Collects server-sent events of a market. */
 async function subscribe(url: string) {
@@ -60,16 +60,8 @@ describe("market sync watcher", () => {
   let assets: Assets;
   let market: Market;
 
-  async function setup() {
-    const fx = await deployFixture();
-    const a = await createAssets(fx);
-    await fund(fx, fx.actors.requester, 100n * ONE);
-    await fund(fx, fx.actors.poolOwner, 100n * ONE);
-    return { fx, a };
-  }
-
   beforeEach(async () => {
-    const { fx, a } = await networkHelpers.loadFixture(setup);
+    const { fx, a } = await networkHelpers.loadFixture(fundedAssets);
     f = fx;
     assets = a;
     market = await startMarket(f);
