@@ -11,21 +11,19 @@ import type {
 import { fetchLogsInRanges, isLogRangeLimit, type LogRangeFetcher } from "./logRanges.js";
 
 /**
- * A JSON-RPC provider for services: keep-alive HTTP connections, and calls made in the same
- * event-loop turn sent at the end of that turn as one JSON-RPC batch (ethers' default provider
- * waits for a timer, at least 1 ms, and costs about 2 ms per call; this one about 0.4 ms on a
- * local node, less per call under load). Caching is off (`cacheTimeout: -1`) and the network is
- * detected once. eth_getLogs over a range the node refuses whole (public nodes cap the span) is
- * split until the node accepts it (see logRanges.ts).
+ * A JSON-RPC provider for services: keep-alive HTTP connections and one HTTP request per call,
+ * sent at once (ethers' default provider waits for a batching timer, at least 1 ms, and costs
+ * about 2 ms per call; this one about 0.4 ms on a local node). Callers that issue many reads in
+ * one turn batch them themselves (see market/ethCall.ts); `_send` accepts a batch. Caching is off
+ * (`cacheTimeout: -1`) and the network is detected once. eth_getLogs over a range the node
+ * refuses whole (public nodes cap the span) is split until the node accepts it (see
+ * logRanges.ts).
  * @example const provider = new KeepAliveJsonRpcProvider("http://127.0.0.1:8545");
  */
 export class KeepAliveJsonRpcProvider extends JsonRpcProvider {
   readonly #url: URL;
   readonly #agent: HttpAgent | HttpsAgent;
   #nextId = 1;
-  #queue: { payload: JsonRpcPayload; resolve: (v: any) => void; reject: (e: unknown) => void }[] =
-    [];
-  #flushing = false;
   /** The widest getLogs span the node accepted after refusing a wider one. */
   #logSpan: number | undefined;
 
