@@ -46,7 +46,8 @@ abstract contract Matching is IMatching, Escrow, OrderManagement, DatasetGrants 
         bool hasDataset;
     }
 
-    mapping(bytes32 dealId => bytes32 dealHash) private _dealHashes;
+    /// @dev Deal records (see DealHashing), keyed by the deal's first task id.
+    mapping(bytes32 firstTaskId => bytes32 record) private _dealRecords;
 
     /// @inheritdoc IMatching
     function matchOrders(
@@ -99,13 +100,28 @@ abstract contract Matching is IMatching, Escrow, OrderManagement, DatasetGrants 
     }
 
     /// @inheritdoc IMatching
-    function dealHash(bytes32 dealId) external view returns (bytes32) {
-        return _dealHashes[dealId];
+    function dealHash(bytes32 dealId, uint256 botFirst) external view returns (bytes32) {
+        return _dealRecords[DealHashing.taskId(dealId, botFirst)] & ~DealHashing.FIRST_TASK_FINAL;
+    }
+
+    /// @inheritdoc IMatching
+    function dealRecord(bytes32 firstTaskId) external view returns (bytes32) {
+        return _dealRecords[firstTaskId];
+    }
+
+    /// @inheritdoc IMatching
+    function markFirstTaskFinal(bytes32 firstTaskId) external {
+        if (msg.sender != _taskManagerAddress()) revert DealUnauthorized(msg.sender);
+        bytes32 record = _dealRecords[firstTaskId];
+        if (record == bytes32(0) || record & DealHashing.FIRST_TASK_FINAL != 0) {
+            revert DealFirstTaskNotOpen(firstTaskId);
+        }
+        _dealRecords[firstTaskId] = record | DealHashing.FIRST_TASK_FINAL;
     }
 
     /// @inheritdoc OrderManagement
     function _filledByFirstDeal(bytes32 requestHash) internal view override returns (bool) {
-        return _dealHashes[_dealIdOf(requestHash, 0)] != bytes32(0);
+        return _dealRecords[DealHashing.taskId(_dealIdOf(requestHash, 0), 0)] != bytes32(0);
     }
 
     /// @dev {_remaining} for a request order, which may have been filled without a counter.
@@ -146,7 +162,7 @@ abstract contract Matching is IMatching, Escrow, OrderManagement, DatasetGrants 
         if (ctx.grantKey != bytes32(0)) _useGrant(ctx.grantKey, dealId, volume);
 
         Deal memory deal = _buildDeal(a, d, w, r, ctx, sponsor, consumedBefore);
-        _dealHashes[dealId] = DealHashing.hashMemory(deal);
+        _dealRecords[DealHashing.taskId(dealId, consumedBefore)] = DealHashing.hashMemory(deal);
 
         uint256 taskPrice = deal.appPrice + deal.datasetPrice + deal.workerpoolPrice;
         _lock(sponsor, taskPrice * volume, dealId);

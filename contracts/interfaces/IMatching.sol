@@ -57,6 +57,10 @@ interface IMatching {
     error MatchAssetUnknown(OrderKind kind, address asset);
     /// @notice No volume is left on at least one order (or on the dataset grant).
     error MatchVolumeZero();
+    /// @notice Only the task manager records task outcomes in deal records.
+    error DealUnauthorized(address caller);
+    /// @notice The deal's first task is already final, or no deal has this first task.
+    error DealFirstTaskNotOpen(bytes32 firstTaskId);
 
     /// @notice Orders were matched into a deal. Carries the four order hashes (zero dataset hash
     /// for dataset-less deals), the full deal (the hub stores only its hash) and the request's
@@ -95,6 +99,15 @@ interface IMatching {
         address sponsor
     ) external view returns (MatchEstimate memory);
 
-    /// @notice keccak256(abi.encode(deal)) of a deal, or zero if unknown.
-    function dealHash(bytes32 dealId) external view returns (bytes32);
+    /// @notice The digest of a deal (keccak256(abi.encode(deal)) with the lowest bit cleared), or
+    /// zero if unknown. `botFirst` is the deal's first task index: its record is stored under
+    /// that task's id.
+    function dealHash(bytes32 dealId, uint256 botFirst) external view returns (bytes32);
+
+    /// @notice The raw record stored under a deal's first task id: its digest, with bit 0 set once
+    /// that task is final on the fast path (see DealHashing). Zero if no deal starts there.
+    function dealRecord(bytes32 firstTaskId) external view returns (bytes32);
+
+    /// @notice Sets the first-task-final bit of a deal record. Only the task manager.
+    function markFirstTaskFinal(bytes32 firstTaskId) external;
 }

@@ -158,6 +158,8 @@ interface ITasks {
 
     function claimBatch(bytes32 dealId, Deal calldata deal, uint256[] calldata indices) external;
 
+    /// @notice A task's state. The fast-path outcome of a deal's first task lives in the hub's
+    /// deal record (see DealHashing); this view merges it in, so callers need not know.
     function taskOf(bytes32 taskId) external view returns (TaskView memory);
 
     function contributionOf(

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity ^0.8.28;
 
-/// @notice Everything a deal fixed at match time. Only `keccak256(abi.encode(deal))` is stored
-/// on-chain; the full struct is emitted in `DealCreated` and passed back in calldata by every task
-/// operation, which the hub checks against the stored hash (the Uniswap v4 PoolKey pattern). This
-/// keeps a match at about a third of PoCo's gas.
+/// @notice Everything a deal fixed at match time. Only its digest is stored on-chain (see
+/// DealHashing); the full struct is emitted in `DealCreated` and passed back in calldata by every
+/// task operation, which the hub checks against the stored digest (the Uniswap v4 PoolKey
+/// pattern). This keeps a match at about a third of PoCo's gas.
 struct Deal {
     address app;
     address appOwner;
@@ -89,13 +89,20 @@ struct ContributionInput {
     bytes attestation;
 }
 
+/// @notice A deal's on-chain record: its digest (keccak256(abi.encode(deal)) with the lowest bit
+/// cleared) and, in that lowest bit, whether the deal's first task is final on the fast path
+/// (trust 1: completed, or failed by a claim). The record is stored under the first task's id, so
+/// the task's status is read from, and written to, a slot the deal already paid for.
 library DealHashing {
+    /// @dev The record bit: the first task of a trust-1 deal is final.
+    bytes32 internal constant FIRST_TASK_FINAL = bytes32(uint256(1));
+
     function hash(Deal calldata deal) internal pure returns (bytes32) {
-        return keccak256(abi.encode(deal));
+        return keccak256(abi.encode(deal)) & ~FIRST_TASK_FINAL;
     }
 
     function hashMemory(Deal memory deal) internal pure returns (bytes32) {
-        return keccak256(abi.encode(deal));
+        return keccak256(abi.encode(deal)) & ~FIRST_TASK_FINAL;
     }
 
     function taskId(bytes32 dealId, uint256 index) internal pure returns (bytes32) {

@@ -14,9 +14,9 @@ abstract contract Claims is TaskBase {
 
     /// @inheritdoc ITasks
     function claim(bytes32 dealId, Deal calldata deal, uint256 index) external nonReentrant {
-        _checkDeal(dealId, deal);
+        bool firstTaskFinal = _checkDeal(dealId, deal);
         Ledger.List memory ledger = Ledger.create(4);
-        _claim(ledger, dealId, deal, index);
+        _claim(ledger, dealId, deal, index, firstTaskFinal);
         _commit(ledger);
     }
 
@@ -26,12 +26,14 @@ abstract contract Claims is TaskBase {
         Deal calldata deal,
         uint256[] calldata indices
     ) external nonReentrant {
-        _checkDeal(dealId, deal);
+        bool firstTaskFinal = _checkDeal(dealId, deal);
         if (indices.length == 0 || indices.length > deal.botSize) {
             revert TaskBatchInvalid(indices.length);
         }
         Ledger.List memory ledger = Ledger.create(3 * indices.length + 4);
-        for (uint256 i = 0; i < indices.length; ++i) _claim(ledger, dealId, deal, indices[i]);
+        for (uint256 i = 0; i < indices.length; ++i) {
+            _claim(ledger, dealId, deal, indices[i], firstTaskFinal);
+        }
         _commit(ledger);
     }
 
@@ -39,16 +41,21 @@ abstract contract Claims is TaskBase {
         Ledger.List memory ledger,
         bytes32 dealId,
         Deal calldata deal,
-        uint256 index
+        uint256 index,
+        bool firstTaskFinal
     ) private {
         bytes32 taskId = _taskIdOf(dealId, deal, index);
         Task storage task = _tasks[taskId];
         TaskStatus status = task.status;
+        // The first task of a trust-1 deal may be final in its deal record only (see FastResults).
+        bool inRecord = deal.trust == 1 && index == deal.botFirst;
+        if (inRecord && firstTaskFinal) status = _finalStatus(status);
         if (status >= TaskStatus.Completed) revert TaskStatusInvalid(taskId, status);
         uint256 deadline = _finalDeadline(deal);
         if (block.timestamp < deadline) revert TaskFinalDeadlineNotReached(taskId, deadline);
 
         task.status = TaskStatus.Failed;
+        if (inRecord) _hub.markFirstTaskFinal(taskId);
         uint256 taskPrice = deal.appPrice + deal.datasetPrice + deal.workerpoolPrice;
         ledger.add(IEscrow.MovementKind.Unlock, deal.sponsor, taskPrice, taskId);
         ledger.add(IEscrow.MovementKind.Seize, deal.workerpoolOwner, deal.workerpoolStake, taskId);

@@ -61,9 +61,16 @@ abstract contract TaskBase is ITasks, TaskConfig {
     /// @inheritdoc ITasks
     function taskOf(bytes32 taskId) external view returns (TaskView memory) {
         Task storage t = _tasks[taskId];
+        TaskStatus status = t.status;
+        // The first task of a trust-1 deal is final once its deal record says so; a claim also
+        // records Failed here, so the bit alone means Completed.
+        if (
+            status < TaskStatus.Completed &&
+            _hub.dealRecord(taskId) & DealHashing.FIRST_TASK_FINAL != 0
+        ) status = TaskStatus.Completed;
         return
             TaskView({
-                status: t.status,
+                status: status,
                 contributorCount: t.contributorCount,
                 winnerCount: t.winnerCount,
                 revealCount: t.revealCount,
@@ -98,8 +105,22 @@ abstract contract TaskBase is ITasks, TaskConfig {
         for (uint256 i = 0; i < count; ++i) list[i] = task.contributors[i];
     }
 
-    function _checkDeal(bytes32 dealId, Deal calldata deal) internal view {
-        if (_hub.dealHash(dealId) != DealHashing.hash(deal)) revert DealUnknown(dealId);
+    /// @dev Checks `deal` against its record; returns whether its first task is final on the fast
+    /// path (meaningful for trust-1 deals only).
+    function _checkDeal(
+        bytes32 dealId,
+        Deal calldata deal
+    ) internal view returns (bool firstTaskFinal) {
+        bytes32 record = _hub.dealRecord(DealHashing.taskId(dealId, deal.botFirst));
+        if (record & ~DealHashing.FIRST_TASK_FINAL != DealHashing.hash(deal)) {
+            revert DealUnknown(dealId);
+        }
+        return record & DealHashing.FIRST_TASK_FINAL != 0;
+    }
+
+    /// @dev Status of a first task whose deal record says final: Failed if a claim said so.
+    function _finalStatus(TaskStatus stored) internal pure returns (TaskStatus) {
+        return stored == TaskStatus.Failed ? stored : TaskStatus.Completed;
     }
 
     /// @dev Task id of `index`, which must lie in the deal's bag of tasks.

@@ -132,10 +132,10 @@ export function createChainReader(client: PolisClient, init: ChainReaderInit = {
           client.deployment.startBlock,
         );
         if (logs.length === 0) return undefined;
-        const stored = await client.hub.dealHash(dealId);
         for (const log of logs) {
           const deal = toDeal(log.args.deal as unknown as Record<string, unknown>);
           const params = log.args.params;
+          const stored = await client.hub.dealHash(dealId, deal.botFirst);
           if (dealHash(deal) === stored && keccak256(toUtf8Bytes(params)) === deal.paramsHash) {
             const known = { deal, params };
             if (deals.size >= maxDeals) deals.delete(deals.keys().next().value!);

@@ -1,5 +1,5 @@
 import { getAddress, keccak256, toBeHex } from "ethers";
-import { DEAL_FIELDS } from "../core/index.js";
+import { DEAL_FIELDS, dealDigest } from "../core/index.js";
 import type { ContractName } from "./eventSources.js";
 import type { AuditorStore } from "./store.js";
 
@@ -72,7 +72,7 @@ function assetOfToken(tokenId: string): string {
   return getAddress(toBeHex(BigInt(tokenId), 20)).toLowerCase();
 }
 
-/** keccak256(abi.encode(deal)) of a deal in JSON form: the struct is all static words. */
+/** The digest of a deal in JSON form (see core dealHash): the struct is all static words. */
 function dealHashOf(d: Record<string, string>): string {
   let hex = "0x";
   for (const [name, type] of DEAL_FIELDS) {
@@ -82,7 +82,7 @@ function dealHashOf(d: Record<string, string>): string {
         ? BigInt(v).toString(16).padStart(64, "0")
         : v.slice(2).toLowerCase().padStart(64, "0");
   }
-  return keccak256(hex);
+  return dealDigest(keccak256(hex));
 }
 
 function adjust(store: AuditorStore, account: string, dStake: bigint, dLocked: bigint): void {

@@ -1,4 +1,4 @@
-import { AbiCoder, keccak256, solidityPackedKeccak256 } from "ethers";
+import { AbiCoder, keccak256, solidityPackedKeccak256, toBeHex } from "ethers";
 
 /** A deal as fixed at match time; the hub stores only `dealHash(deal)`. */
 export interface Deal {
@@ -81,10 +81,19 @@ export function toDeal(value: Record<string, unknown> | ArrayLike<unknown>): Dea
   return out as unknown as Deal;
 }
 
-/** keccak256(abi.encode(deal)): what `Polis.dealHash(dealId)` returns. */
+/**
+ * The deal's digest: keccak256(abi.encode(deal)) with its lowest bit cleared (the hub keeps the
+ * first task's fast-path outcome in that bit). What `Polis.dealHash(dealId, deal.botFirst)`
+ * returns.
+ */
 export function dealHash(deal: Deal): string {
   const values = DEAL_FIELDS.map(([name]) => deal[name]);
-  return keccak256(AbiCoder.defaultAbiCoder().encode([DEAL_TUPLE], [values]));
+  return dealDigest(keccak256(AbiCoder.defaultAbiCoder().encode([DEAL_TUPLE], [values])));
+}
+
+/** A keccak256 of a deal's encoding, as the hub stores it: the lowest bit cleared. */
+export function dealDigest(keccak: string): string {
+  return toBeHex(BigInt(keccak) & ~1n, 32);
 }
 
 /** Deal id = keccak256(abi.encode(requestOrderHash, consumedBefore)). */

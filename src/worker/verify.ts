@@ -25,7 +25,7 @@ export async function verifyAssignment(
   if (computeTaskId(a.dealId, BigInt(a.index)).toLowerCase() !== a.taskId.toLowerCase()) {
     throw new UserError("Assignment task id does not match its deal and index.");
   }
-  if ((await client.hub.dealHash(a.dealId)) !== dealHash(deal)) {
+  if ((await client.hub.dealHash(a.dealId, deal.botFirst)) !== dealHash(deal)) {
     throw new UserError(`Deal ${a.dealId} is unknown on-chain or was altered.`);
   }
   if (

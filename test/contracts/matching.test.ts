@@ -470,7 +470,7 @@ describe("Polis (matching)", () => {
         schedulerRewardRatio: 20n,
         grantKey: ZeroHash,
       });
-      expect(await f.hub.dealHash(dealId)).to.equal(dealHash(deal));
+      expect(await f.hub.dealHash(dealId, 0n)).to.equal(dealHash(deal));
       // The request, filled whole by its first deal, keeps no counter: it reads as closed.
       const { request, ...others } = hashes;
       for (const h of Object.values(others)) expect(await f.hub.consumed(h)).to.equal(3n);
@@ -721,7 +721,8 @@ describe("Polis (matching)", () => {
   describe("dealHash", () => {
     it("is zero for an unknown deal", async () => {
       const f = await networkHelpers.loadFixture(matchingFixture);
-      expect(await f.hub.dealHash(ZeroHash)).to.equal(ZeroHash);
+      expect(await f.hub.dealHash(ZeroHash, 0n)).to.equal(ZeroHash);
+      expect(await f.hub.dealRecord(ZeroHash)).to.equal(ZeroHash);
     });
   });
 });

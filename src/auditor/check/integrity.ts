@@ -120,12 +120,12 @@ export async function checkIntegrity(
   );
 
   // Deal hashes.
-  const deals = store.all<{ deal_id: string; deal_hash: string }>(
-    "SELECT deal_id, deal_hash FROM deals",
+  const deals = store.all<{ deal_id: string; deal_hash: string; bot_first: string }>(
+    "SELECT deal_id, deal_hash, bot_first FROM deals",
   );
   const dealFailures: string[] = [];
   await pool(deals, limit, async (d) => {
-    const onChain = await client.hub.dealHash(d.deal_id, { blockTag });
+    const onChain = await client.hub.dealHash(d.deal_id, d.bot_first, { blockTag });
     if (onChain.toLowerCase() !== d.deal_hash)
       dealFailures.push(`${d.deal_id}: index ${d.deal_hash}, hub ${onChain}`);
   });

@@ -114,7 +114,7 @@ export async function verifyTaskEvidence(
     return finish(dealId);
   }
   const deal = toDeal(dealLog.args.deal);
-  const onChain = await client.hub.dealHash(dealId);
+  const onChain = await client.hub.dealHash(dealId, deal.botFirst);
   const computed = dealHash(deal);
   const inBag =
     completion.index >= deal.botFirst && completion.index < deal.botFirst + deal.botSize;

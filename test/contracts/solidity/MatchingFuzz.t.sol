@@ -156,6 +156,7 @@ contract MatchingFuzzTest is PolisBase {
         r.signature = _signature(REQUESTER_KEY, hub.hashRequestOrder(r));
 
         IMatching.MatchEstimate memory e = hub.estimateMatch(a, d, w, r, payer);
+        uint256 botFirst = hub.consumed(hub.hashRequestOrder(r));
         vm.prank(payer);
         (bool ok, bytes memory result) = address(hub).call(
             poolPays
@@ -165,7 +166,7 @@ contract MatchingFuzzTest is PolisBase {
         if (e.failure.length == 0) {
             assertTrue(ok, "estimate said success");
             bytes32 dealId = abi.decode(result, (bytes32));
-            assertTrue(hub.dealHash(dealId) != bytes32(0), "deal stored");
+            assertTrue(hub.dealHash(dealId, botFirst) != bytes32(0), "deal stored");
             (, uint256 locked) = hub.accountOf(payer);
             uint256 expectedLock = poolPays ? e.cost + e.workerpoolStake : e.cost;
             assertEq(locked, expectedLock, "locked as estimated");

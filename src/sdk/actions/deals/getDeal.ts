@@ -33,8 +33,6 @@ export async function getDeal(
   params: GetDealParameters,
 ): Promise<GetDealReturnType> {
   const dealId = parseBytes32(params.dealId, "deal id");
-  const stored = await read(() => client.hub.dealHash(dealId));
-  if (BigInt(stored) === 0n) throw new DealNotFoundError(dealId);
   const [created] = await findEvents(
     client,
     client.hub.interface,
@@ -44,6 +42,8 @@ export async function getDeal(
   );
   if (!created) throw new DealNotFoundError(dealId);
   const deal = toDeal(created.event.args.deal);
+  const stored = await read(() => client.hub.dealHash(dealId, deal.botFirst));
+  if (BigInt(stored) === 0n) throw new DealNotFoundError(dealId);
   const computed = dealHash(deal);
   if (computed !== stored) throw new IntegrityError(`Deal ${dealId} hash`, stored, computed);
   const hashes = created.event.args.orderHashes as string[];
