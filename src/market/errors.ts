@@ -52,6 +52,22 @@ export class OrderLimitReachedError extends UserError implements HttpStatusError
   readonly status = 429;
 }
 
+/**
+ * This client's orders were refused too often of late (bad signatures, unknown assets, ...): it
+ * may publish again after `retryAfterSeconds` (429, with a Retry-After header).
+ */
+export class PublishThrottledError extends UserError implements HttpStatusError {
+  override name = "PublishThrottled";
+  readonly status = 429;
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number) {
+    super(`Too many of your orders were refused; publish again in ${retryAfterSeconds} s.`, {
+      hint: "Fix what the refusals said (signature, asset, expiry, balance) before republishing.",
+    });
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
 /** The request order itself cannot be matched (its signature, expiry, volume or balance) (422). */
 export class RequestUnmatchableError extends UserError implements HttpStatusError {
   override name = "RequestUnmatchable";

@@ -1,9 +1,17 @@
 import express from "express";
+import type { Socket } from "node:net";
 import type { ErrorRequestHandler, Express, NextFunction, Request, Response } from "express";
 import { BaseError, ORDER_KIND_NAMES, orderKindFromName, orderToJson } from "../core/index.js";
 import { findBestMatch } from "./bestMatch.js";
 import type { BestMatchDependencies, BestMatchOptions } from "./bestMatch.js";
-import { BodyTooLargeError, NotFoundError, RequestInvalidError, statusOf } from "./errors.js";
+import type { TokenBuckets } from "../core/tokenBuckets.js";
+import {
+  BodyTooLargeError,
+  NotFoundError,
+  PublishThrottledError,
+  RequestInvalidError,
+  statusOf,
+} from "./errors.js";
 import type { EventHub } from "./eventHub.js";
 import type { MarketMetrics } from "./metrics.js";
 import { publishOrder } from "./publish.js";
@@ -20,6 +28,12 @@ export interface MarketHttpDependencies {
   metrics: MarketMetrics;
   logger: Logger;
   maxBodyBytes: number;
+  /**
+   * Refused publishes allowed per client address (a bucket each refusal drains; absent: no
+   * limit). Checking a bad order costs a signature recovery or a chain read, so a client that
+   * keeps sending them is slowed down; clients whose orders pass are never limited.
+   */
+  refusals?: TokenBuckets;
   /** Called after an order enters the book. */
   onPublished(entry: BookEntry): void;
   health(): Record<string, unknown>;
@@ -54,7 +68,7 @@ export function createMarketApp(deps: MarketHttpDependencies): Express {
   });
 
   app.post("/v1/orders", async (req, res) => {
-    const { status, body } = await answerPublish(deps, req.body);
+    const { status, body } = await answerPublish(deps, req.body, clientOf(req.socket));
     res.status(status).json(body);
   });
 
@@ -108,14 +122,26 @@ export interface PublishAnswer {
   body: { orderHash: string; remaining: string };
 }
 
+/** The key a client's refusals are counted under: its address. */
+export function clientOf(socket: Socket): string {
+  return socket.remoteAddress ?? "unknown";
+}
+
 /**
- * Publishes the parsed body of a `POST /v1/orders` (see publishOrder), counts it and announces a
- * new order. @throws publishOrder's errors, counted as refusals.
+ * Publishes the parsed body of a `POST /v1/orders` (see publishOrder) for `client`, counts it and
+ * announces a new order. @throws publishOrder's errors, counted as refusals and drained from the
+ * client's bucket; PublishThrottledError while that bucket is empty.
  */
 export async function answerPublish(
   deps: MarketHttpDependencies,
   body: unknown,
+  client: string,
 ): Promise<PublishAnswer> {
+  const wait = deps.refusals?.wait(client) ?? 0;
+  if (wait > 0) {
+    deps.metrics.refused.inc({ reason: "PublishThrottled" });
+    throw new PublishThrottledError(Math.ceil(wait));
+  }
   try {
     const { entry, created } = await publishOrder(deps.publish, body);
     if (created) {
@@ -128,6 +154,7 @@ export async function answerPublish(
     };
   } catch (err) {
     deps.metrics.refused.inc({ reason: err instanceof BaseError ? err.name : "Error" });
+    if (statusOf(err) < 500) deps.refusals?.take(client);
     throw err;
   }
 }
@@ -165,8 +192,8 @@ function routeLabel(path: string): string {
 /** Maps errors to `{ error: { name, message, details?, hint? } }` with their HTTP status. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
-    const { status, body } = errorResponse(err, logger);
-    if (!res.headersSent) res.status(status).json(body);
+    const { status, body, headers } = errorResponse(err, logger);
+    if (!res.headersSent) res.status(status).set(headers).json(body);
   };
 }
 
@@ -174,7 +201,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 export function errorResponse(
   err: unknown,
   logger: Logger,
-): { status: number; body: { error: Record<string, unknown> } } {
+): { status: number; body: { error: Record<string, unknown> }; headers: Record<string, string> } {
   let error = err;
   const type = (err as { type?: string })?.type;
   if (type === "entity.too.large") {
@@ -200,5 +227,9 @@ export function errorResponse(
             : {}),
         }
       : { name: "InternalError", message: "Internal error." };
-  return { status, body: { error: body } };
+  const headers: Record<string, string> =
+    error instanceof PublishThrottledError
+      ? { "Retry-After": String(error.retryAfterSeconds) }
+      : {};
+  return { status, body: { error: body }, headers };
 }

@@ -7,7 +7,8 @@
  * (deployments), MARKET_HOST (127.0.0.1), MARKET_PORT (13400), MARKET_DB (.polis/market.db),
  * MARKET_CONFIRMATIONS (1), MARKET_POLL_MS (1000), MARKET_MAX_ORDERS_PER_WALLET (1000),
  * MARKET_VERIFY_THREADS (1: signature checks on a worker thread; 0 = on the HTTP thread),
- * LOG_LEVEL (info).
+ * MARKET_REFUSED_BURST (100) and MARKET_REFUSED_PER_SEC (10): refused publishes allowed per
+ * client address, LOG_LEVEL (info).
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -15,7 +16,7 @@ import { parseArgs } from "node:util";
 import { pino } from "pino";
 import { KeepAliveJsonRpcProvider } from "../core/rpcProvider.js";
 import { createClient } from "../sdk/client.js";
-import { createMarket } from "./market.js";
+import { DEFAULT_REFUSED_PUBLISHES, createMarket } from "./market.js";
 
 const { values } = parseArgs({
   options: {
@@ -48,6 +49,14 @@ const market = createMarket(
     confirmations: num(values.confirmations ?? env.MARKET_CONFIRMATIONS),
     pollIntervalMs: num(env.MARKET_POLL_MS),
     maxOpenOrdersPerWallet: num(env.MARKET_MAX_ORDERS_PER_WALLET),
+    refusedPublishes:
+      env.MARKET_REFUSED_BURST === undefined && env.MARKET_REFUSED_PER_SEC === undefined
+        ? undefined
+        : {
+            capacity: num(env.MARKET_REFUSED_BURST) ?? DEFAULT_REFUSED_PUBLISHES.capacity,
+            refillPerSecond:
+              num(env.MARKET_REFUSED_PER_SEC) ?? DEFAULT_REFUSED_PUBLISHES.refillPerSecond,
+          },
     verifyThreads: num(env.MARKET_VERIFY_THREADS) ?? 1,
   },
 );

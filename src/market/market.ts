@@ -2,6 +2,8 @@ import { createServer } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { ORDER_KIND_NAMES } from "../core/index.js";
+import { createTokenBuckets } from "../core/tokenBuckets.js";
+import type { BucketSpec } from "../core/tokenBuckets.js";
 import type { PolisClient } from "../sdk/client.js";
 import { createChainState } from "./chainState.js";
 import type { ChainState } from "./chainState.js";
@@ -54,6 +56,11 @@ export interface MarketInit {
   maxOpenOrdersPerWallet?: number;
   /** Largest request body in bytes (default 65536). */
   maxBodyBytes?: number;
+  /**
+   * Refused publishes a client address may cause: a burst of `capacity`, then `refillPerSecond`
+   * (default 100, then 10/s); `false` for no limit. Published orders never count.
+   */
+  refusedPublishes?: BucketSpec | false;
   /** Confirm best matches with the hub's estimateMatch (default true). */
   confirmBestMatch?: boolean;
   /** Run the chain sync watcher (default true; tests may drive `sync` by hand). */
@@ -75,6 +82,9 @@ export interface Market {
   readonly sync: SyncWatcher;
   readonly metrics: MarketMetrics;
 }
+
+/** Refused publishes per client address by default: a burst of 100, then 10 per second. */
+export const DEFAULT_REFUSED_PUBLISHES: BucketSpec = { capacity: 100, refillPerSecond: 10 };
 
 /**
  * Creates the off-chain order book service: REST API (src/market/openapi.yaml), chain sync
@@ -135,6 +145,10 @@ export function createMarket(components: MarketComponents, init: MarketInit = {}
   );
   const verifyPool =
     (init.verifyThreads ?? 0) > 0 ? createSignatureVerifierPool(init.verifyThreads!) : undefined;
+  const refusals =
+    init.refusedPublishes === false
+      ? undefined
+      : createTokenBuckets(init.refusedPublishes ?? DEFAULT_REFUSED_PUBLISHES, () => clock.now());
   const httpDeps: MarketHttpDependencies = {
     publish: {
       store,
@@ -150,6 +164,7 @@ export function createMarket(components: MarketComponents, init: MarketInit = {}
     metrics,
     logger,
     maxBodyBytes: init.maxBodyBytes ?? 65_536,
+    refusals,
     onPublished(entry) {
       events.publish("order-published", entryToJson(entry));
     },
@@ -188,6 +203,7 @@ export function createMarket(components: MarketComponents, init: MarketInit = {}
         server = undefined;
       }
       await verifyPool?.close();
+      refusals?.stop();
       if (!components.store) store.close();
       logger.info("market stopped");
     },

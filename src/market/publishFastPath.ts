@@ -1,6 +1,6 @@
 import type { Express } from "express";
 import type { IncomingMessage, RequestListener } from "node:http";
-import { answerPublish, countRequest, errorResponse } from "./http.js";
+import { answerPublish, clientOf, countRequest, errorResponse } from "./http.js";
 import type { MarketHttpDependencies } from "./http.js";
 
 const JSON_TYPES = new Set(["application/json", "application/json;charset=utf-8"]);
@@ -28,9 +28,10 @@ export function createMarketListener(deps: MarketHttpDependencies, app: Express)
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString("utf8");
-      void answer(deps, text).then(({ status, body }) => {
+      void answer(deps, text, clientOf(req.socket)).then(({ status, body, headers }) => {
         const json = JSON.stringify(body);
         res.writeHead(status, {
+          ...headers,
           "Content-Type": "application/json; charset=utf-8",
           "Content-Length": Buffer.byteLength(json),
         });
@@ -55,7 +56,8 @@ function isPlainPublish(req: IncomingMessage, maxBodyBytes: number): boolean {
 async function answer(
   deps: MarketHttpDependencies,
   text: string,
-): Promise<{ status: number; body: unknown }> {
+  client: string,
+): Promise<{ status: number; body: unknown; headers?: Record<string, string> }> {
   try {
     // As body-parser: a leading BOM is dropped, and only an object or array is JSON here.
     const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -66,7 +68,7 @@ async function answer(
     } catch (err) {
       throw parseFailed(err as Error);
     }
-    return await answerPublish(deps, body);
+    return await answerPublish(deps, body, client);
   } catch (err) {
     return errorResponse(err, deps.logger);
   }

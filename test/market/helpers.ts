@@ -1,4 +1,4 @@
-import { createServer } from "node:http";
+import { createServer, request } from "node:http";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
@@ -147,4 +147,42 @@ export async function recordingNode(): Promise<RecordingNode> {
       server.close(() => r());
     });
   return node;
+}
+
+export interface RawAnswer {
+  status: number;
+  type: string | undefined;
+  retryAfter: string | undefined;
+  body: any;
+}
+
+/** POST /v1/orders with a Content-Length (the fast path) or chunked (always express). */
+export function postRaw(market: Market, body: string, chunked: boolean): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const bytes = Buffer.from(body);
+    const req = request(
+      `${market.url}/v1/orders`,
+      {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          ...(chunked ? { "transfer-encoding": "chunked" } : { "content-length": bytes.length }),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            type: res.headers["content-type"],
+            retryAfter: res.headers["retry-after"],
+            body: JSON.parse(Buffer.concat(chunks).toString()),
+          }),
+        );
+      },
+    );
+    req.on("error", reject);
+    req.end(bytes);
+  });
 }

@@ -1,48 +1,11 @@
 import { expect } from "chai";
-import { request } from "node:http";
 import { ORDER_KIND_NAMES, OrderKind, orderToJson } from "../../src/core/index.js";
 import type { Market } from "../../src/market/index.js";
 import { networkHelpers } from "../helpers/fixture.js";
 import type { PolisFixture } from "../helpers/fixture.js";
 import { buildOrders, signOrders } from "../helpers/market.js";
 import type { Assets } from "../helpers/market.js";
-import { bookSnapshot, fundedAssets, startMarket } from "./helpers.js";
-
-interface Raw {
-  status: number;
-  type: string | undefined;
-  body: unknown;
-}
-
-/** POST /v1/orders with a Content-Length (the fast path) or chunked (always express). */
-function postRaw(market: Market, body: string, chunked: boolean): Promise<Raw> {
-  return new Promise((resolve, reject) => {
-    const bytes = Buffer.from(body);
-    const req = request(
-      `${market.url}/v1/orders`,
-      {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          ...(chunked ? { "transfer-encoding": "chunked" } : { "content-length": bytes.length }),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            type: res.headers["content-type"],
-            body: JSON.parse(Buffer.concat(chunks).toString()),
-          }),
-        );
-      },
-    );
-    req.on("error", reject);
-    req.end(bytes);
-  });
-}
+import { bookSnapshot, fundedAssets, postRaw, startMarket } from "./helpers.js";
 
 describe("market publish fast path", () => {
   let f: PolisFixture;
