@@ -49,14 +49,10 @@ const market = createMarket(
     confirmations: num(values.confirmations ?? env.MARKET_CONFIRMATIONS),
     pollIntervalMs: num(env.MARKET_POLL_MS),
     maxOpenOrdersPerWallet: num(env.MARKET_MAX_ORDERS_PER_WALLET),
-    refusedPublishes:
-      env.MARKET_REFUSED_BURST === undefined && env.MARKET_REFUSED_PER_SEC === undefined
-        ? undefined
-        : {
-            capacity: num(env.MARKET_REFUSED_BURST) ?? DEFAULT_REFUSED_PUBLISHES.capacity,
-            refillPerSecond:
-              num(env.MARKET_REFUSED_PER_SEC) ?? DEFAULT_REFUSED_PUBLISHES.refillPerSecond,
-          },
+    refusedPublishes: {
+      capacity: num(env.MARKET_REFUSED_BURST) ?? DEFAULT_REFUSED_PUBLISHES.capacity,
+      refillPerSecond: num(env.MARKET_REFUSED_PER_SEC) ?? DEFAULT_REFUSED_PUBLISHES.refillPerSecond,
+    },
     verifyThreads: num(env.MARKET_VERIFY_THREADS) ?? 1,
   },
 );

@@ -54,6 +54,10 @@ describe("market chain reads over a JSON-RPC node", () => {
         await f.hub.cancelAppOrder(appOrder, await signCancel(f.actors.appOwner, f.hubDomain, h))
       ).wait();
       const at = block + 1;
+      // The provider's one-time network check is not part of the turn below.
+      provider._start();
+      await provider.getNetwork();
+      node.requests.length = 0;
       const [cancelled, fresh, reverted] = await Promise.allSettled([
         call(hub, consumedCall(h), at),
         call(hub, consumedCall(ethers.ZeroHash), at),
