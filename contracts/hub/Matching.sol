@@ -124,12 +124,6 @@ abstract contract Matching is IMatching, Escrow, OrderManagement, DatasetGrants 
         return _dealRecords[DealHashing.taskId(_dealIdOf(requestHash, 0), 0)] != bytes32(0);
     }
 
-    /// @dev {_remaining} for a request order, which may have been filled without a counter.
-    function _requestRemaining(bytes32 requestHash, uint256 volume) private view returns (uint256) {
-        if (_consumedOf(requestHash) == 0 && _filledByFirstDeal(requestHash)) return 0;
-        return _remaining(requestHash, volume);
-    }
-
     /// @dev Deals of a request are numbered by the volume consumed before them, so ids never
     /// repeat: keccak256(requestHash, botFirst).
     function _dealIdOf(bytes32 requestHash, uint256 botFirst) private pure returns (bytes32) {
@@ -387,7 +381,7 @@ abstract contract Matching is IMatching, Escrow, OrderManagement, DatasetGrants 
     ) private view returns (bytes memory failure) {
         uint256 volume = _remaining(ctx.appHash, a.volume);
         volume = _min(volume, _remaining(ctx.workerpoolHash, w.volume));
-        volume = _min(volume, _requestRemaining(ctx.requestHash, r.volume));
+        volume = _min(volume, _left(_consumedOrClosed(ctx.requestHash), r.volume));
         if (ctx.hasDataset) {
             volume = _min(volume, _remaining(ctx.datasetHash, d.volume));
             uint256 usesLeft;

@@ -90,9 +90,7 @@ abstract contract OrderManagement is IOrderManagement, Config {
 
     /// @inheritdoc IOrderManagement
     function consumed(bytes32 orderHash) external view returns (uint256) {
-        uint256 used = _consumed[orderHash];
-        if (used == 0 && _filledByFirstDeal(orderHash)) return type(uint256).max;
-        return used;
+        return _consumedOrClosed(orderHash);
     }
 
     /// @inheritdoc IOrderManagement
@@ -129,9 +127,20 @@ abstract contract OrderManagement is IOrderManagement, Config {
     /// consumed counter).
     function _filledByFirstDeal(bytes32 requestHash) internal view virtual returns (bool);
 
-    /// @dev Volume left on an order (zero once cancelled or filled).
+    /// @dev An order's consumed counter, or `type(uint256).max` (closed) for a request order its
+    /// first deal filled whole, which keeps no counter. Costs a second read when the counter is 0.
+    function _consumedOrClosed(bytes32 orderHash) internal view returns (uint256 used) {
+        used = _consumed[orderHash];
+        if (used == 0 && _filledByFirstDeal(orderHash)) used = type(uint256).max;
+    }
+
+    /// @dev Volume left on an order (zero once cancelled or filled). For a request order, use
+    /// `_left(_consumedOrClosed(hash), volume)`.
     function _remaining(bytes32 orderHash, uint256 volume) internal view returns (uint256) {
-        uint256 used = _consumed[orderHash];
+        return _left(_consumed[orderHash], volume);
+    }
+
+    function _left(uint256 used, uint256 volume) internal pure returns (uint256) {
         return used >= volume ? 0 : volume - used;
     }
 
