@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import express, { type NextFunction, type Request, type Response } from "express";
 import type { SigningKey } from "ethers";
@@ -6,7 +6,8 @@ import type { Logger } from "pino";
 import type { AttestationVerifier } from "../src/enclave/attestation/verifier.js";
 import type { SmsChain } from "./chain/chainReader.js";
 import { errorHandler } from "./http/errorHandler.js";
-import { rateLimit, type BucketSpec } from "./http/rateLimit.js";
+import { rateLimit, type BucketSpec, type RateLimiter } from "./http/rateLimit.js";
+import { createSmsListener } from "./http/sessionFastPath.js";
 import { createSmsMetrics, type SmsMetrics } from "./metrics.js";
 import type { ReleasePolicyOptions } from "./policy/releasePolicy.js";
 import { createPushService } from "./push.js";
@@ -125,7 +126,16 @@ export function createSms(components: SmsComponents, init: SmsInit = {}): Sms {
       r,
       rateLimit(r, specs?.[r], metrics),
     ]),
-  ) as Record<RateLimitedRoute, ReturnType<typeof rateLimit>>;
+  ) as Record<RateLimitedRoute, RateLimiter>;
+  const auditRejectedBody = (reason: string) =>
+    store
+      .commit(() =>
+        store.audit.append({ action: "release", outcome: "denied", reason, subject: {} }),
+      )
+      .then(
+        () => metrics.releases.inc({ outcome: "denied", reason }),
+        (err: unknown) => log.error({ err }, "audit write failed"),
+      );
 
   const app = express();
   app.disable("x-powered-by");
@@ -148,15 +158,7 @@ export function createSms(components: SmsComponents, init: SmsInit = {}): Sms {
         const { token, expiresAt } = store.tokens.issue("session", "", init.nonceTtlSeconds ?? 120);
         return { nonce: token, expiresAt };
       },
-      auditRejectedBody: (reason) =>
-        store
-          .commit(() =>
-            store.audit.append({ action: "release", outcome: "denied", reason, subject: {} }),
-          )
-          .then(
-            () => metrics.releases.inc({ outcome: "denied", reason }),
-            (err: unknown) => log.error({ err }, "audit write failed"),
-          ),
+      auditRejectedBody,
       limits: limiters,
       bodyLimit,
     }),
@@ -178,6 +180,13 @@ export function createSms(components: SmsComponents, init: SmsInit = {}): Sms {
       .json({ error: { name: "NotFound", reason: "NotFound", message: "No such route." } });
   });
   app.use(errorHandler(log));
+  // Key releases skip express (see sessionFastPath.ts) unless a proxy decides who the client is.
+  const listener = init.trustProxy
+    ? app
+    : createSmsListener(
+        { release, limiter: limiters.sessions, auditRejectedBody, metrics, logger: log, bodyLimit },
+        app,
+      );
 
   let server: Server | undefined;
   let url = "";
@@ -193,7 +202,7 @@ export function createSms(components: SmsComponents, init: SmsInit = {}): Sms {
       if (server) throw new Error("SMS already started");
       await crypto.start();
       const host = init.host ?? "127.0.0.1";
-      const s = app.listen(init.port ?? 13300, host);
+      const s = createServer(listener).listen(init.port ?? 13300, host);
       server = s;
       await new Promise<void>((resolve, reject) => {
         s.once("listening", resolve);

@@ -2,9 +2,11 @@ import { Worker } from "node:worker_threads";
 import type { TypedDataDomain } from "ethers";
 import {
   createReleaseCrypto,
+  sealSecrets,
   type ReleaseCrypto,
   type SealJob,
   type SealOutcome,
+  type StatementJob,
   type VerifyJob,
   type VerifyOutcome,
 } from "./releaseCrypto.js";
@@ -18,6 +20,8 @@ export interface CryptoPool {
   readonly threads: number;
 }
 
+type JobKind = "verify" | "signStatement";
+
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
@@ -27,9 +31,9 @@ interface Pending {
 const WORKER_ENTRY = new URL("./cryptoWorker.mjs", import.meta.url);
 
 /**
- * The SMS's signature checks, sealing and statement signing are most of a release's CPU time:
- * with `threads` > 0 they run on that many worker threads so a release uses more than one core,
- * while HTTP, the database and chain reads stay on the main thread.
+ * The SMS's signature checks and statement signing are most of a release's CPU time: with
+ * `threads` > 0 they run on that many worker threads so a release uses more than one core, while
+ * HTTP, the database, chain reads and sealing (OpenSSL calls) stay on the main thread.
  */
 export function createCryptoPool(
   domain: TypedDataDomain,
@@ -50,10 +54,16 @@ export function createCryptoPool(
     return p;
   };
 
-  const call = <T>(kind: "verify" | "seal", job: unknown): Promise<T> => {
+  const failAll = (e: Error) => {
+    for (const k of [...pending.keys()]) settle(k)?.reject(e);
+  };
+
+  const call = <T>(kind: JobKind, job: unknown): Promise<T> => {
     if (workers.length === 0)
       return Promise.resolve(
-        (kind === "verify" ? inline.verify(job as VerifyJob) : inline.seal(job as SealJob)) as T,
+        (kind === "verify"
+          ? inline.verify(job as VerifyJob)
+          : inline.signStatement(job as StatementJob)) as T,
       );
     let w = 0;
     for (let i = 1; i < workers.length; i++) if (busy[i] < busy[w]) w = i;
@@ -84,9 +94,7 @@ export function createCryptoPool(
           if (m.error !== undefined) p.reject(new Error(m.error));
           else p.resolve(m.result);
         });
-        worker.on("error", (e) => {
-          for (const k of [...pending.keys()]) settle(k)?.reject(e);
-        });
+        worker.on("error", (e) => failAll(e));
         workers.push(worker);
         busy.push(0);
       }
@@ -94,10 +102,16 @@ export function createCryptoPool(
     async stop() {
       const all = workers.splice(0);
       await Promise.all(all.map((w) => w.terminate()));
-      for (const k of [...pending.keys()]) settle(k)?.reject(new Error("crypto pool stopped"));
+      failAll(new Error("crypto pool stopped"));
       busy.length = 0;
     },
     verify: (job) => call<VerifyOutcome>("verify", job),
-    seal: (job) => call<SealOutcome>("seal", job),
+    async seal(job) {
+      // The statement is signed on a thread while the secrets are sealed here.
+      const { taskId, enclave, mrenclave } = job;
+      const attestation = call<string>("signStatement", { taskId, enclave, mrenclave });
+      const secrets = sealSecrets(job);
+      return { secrets, attestation: await attestation };
+    },
   };
 }

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { TypedDataDomain } from "ethers";
-import { createReleaseCrypto, type SealJob, type VerifyJob } from "./releaseCrypto.js";
+import { createReleaseCrypto, type StatementJob, type VerifyJob } from "./releaseCrypto.js";
 
 /** Worker-thread side of the crypto pool: answers { id, kind, job } with { id, result | error }. */
 const { domain, verifierPrivateKey } = workerData as {
@@ -8,10 +8,12 @@ const { domain, verifierPrivateKey } = workerData as {
   verifierPrivateKey: string;
 };
 const crypto = createReleaseCrypto(domain, verifierPrivateKey);
-parentPort!.on("message", (m: { id: number; kind: "verify" | "seal"; job: unknown }) => {
+parentPort!.on("message", (m: { id: number; kind: "verify" | "signStatement"; job: unknown }) => {
   try {
     const result =
-      m.kind === "verify" ? crypto.verify(m.job as VerifyJob) : crypto.seal(m.job as SealJob);
+      m.kind === "verify"
+        ? crypto.verify(m.job as VerifyJob)
+        : crypto.signStatement(m.job as StatementJob);
     parentPort!.postMessage({ id: m.id, result });
   } catch (e) {
     parentPort!.postMessage({ id: m.id, error: e instanceof Error ? e.message : String(e) });

@@ -1,13 +1,24 @@
 import { getBytes, hashMessage } from "ethers";
 import type { TypedDataDomain } from "ethers";
 import { sealEnvelope, type Envelope } from "../../src/core/crypto/x25519.js";
-import { sessionRequestDigest, type SessionRequest } from "../../src/core/sms.js";
+import { taskId as computeTaskId } from "../../src/core/deal.js";
 import { isSignedBy, signDigest } from "../../src/core/crypto/secp256k1.js";
 import { createTaskTypedHashes, type TaskTypedHashes } from "./typedHashes.js";
 
-/** The signature checks of one release (worker's request signature, scheduler's authorization). */
+/**
+ * The signature checks of one release (worker's request signature, scheduler's authorization) and
+ * the task id it names. Flat strings only: it crosses to a worker thread, where a structured clone
+ * of the whole request (quote and certificates) would cost the main thread more than the hash.
+ */
 export interface VerifyJob {
-  request: SessionRequest;
+  /** sessionRequestDigest(request). */
+  requestDigest: string;
+  worker: string;
+  workerSignature: string;
+  authorization: string;
+  taskId: string;
+  dealId: string;
+  taskIndex: string;
   /** The quote's enclave address. */
   enclave: string;
   /** The deal's scheduler (zero address when the deal is unknown). */
@@ -15,6 +26,8 @@ export interface VerifyJob {
 }
 
 export interface VerifyOutcome {
+  /** taskId(dealId, taskIndex), lowercase: the request's taskId must equal it. */
+  taskId: string;
   workerSignature: boolean;
   /** The scheduler's authorization recovers to the scheduler (an EOA scheduler). */
   authorization: boolean;
@@ -36,10 +49,31 @@ export interface SealOutcome {
   attestation: string;
 }
 
-/** The CPU-heavy part of a release, runnable inline or in a worker thread. */
+/** The attestation statement to sign: (task, enclave, app measurement). */
+export type StatementJob = Pick<SealJob, "taskId" | "enclave" | "mrenclave">;
+
+/**
+ * The CPU-heavy part of a release, runnable inline or in a worker thread: the libsecp256k1 work
+ * (two recoveries per check, one signature per statement) and the keccak hashing around it.
+ */
 export interface ReleaseCrypto {
   verify(job: VerifyJob): VerifyOutcome;
-  seal(job: SealJob): SealOutcome;
+  /** The verifier key's signature over the statement's EIP-712 digest. */
+  signStatement(job: StatementJob): string;
+}
+
+/**
+ * Seals `plaintext` to the enclave's X25519 key (AAD = task id): OpenSSL calls only (X25519,
+ * HKDF, AES-GCM), so it stays on the calling thread and costs less than a hop to a worker.
+ */
+export function sealSecrets(
+  job: Pick<SealJob, "encryptionKey" | "plaintext" | "taskId">,
+): Envelope {
+  return sealEnvelope(
+    Buffer.from(job.encryptionKey, "base64"),
+    job.plaintext,
+    getBytes(job.taskId),
+  );
 }
 
 /** Signatures are checked and made with libsecp256k1 (src/core/crypto/secp256k1.ts). */
@@ -50,27 +84,18 @@ export function createReleaseCrypto(
   const hashes: TaskTypedHashes = createTaskTypedHashes(domain);
   const verifierKey = getBytes(verifierPrivateKey);
   return {
-    verify({ request, enclave, scheduler }) {
-      const requestHash = hashMessage(getBytes(sessionRequestDigest(request)));
-      const authorizationDigest = hashes.workerAuthorization(
-        request.worker,
-        request.taskId,
-        enclave,
-      );
+    verify(job) {
+      const requestHash = hashMessage(getBytes(job.requestDigest));
+      const authorizationDigest = hashes.workerAuthorization(job.worker, job.taskId, job.enclave);
       return {
-        workerSignature: isSignedBy(requestHash, request.workerSignature, request.worker),
-        authorization: isSignedBy(authorizationDigest, request.authorization, scheduler),
+        taskId: computeTaskId(job.dealId, BigInt(job.taskIndex)),
+        workerSignature: isSignedBy(requestHash, job.workerSignature, job.worker),
+        authorization: isSignedBy(authorizationDigest, job.authorization, job.scheduler),
         authorizationDigest,
       };
     },
-    seal({ encryptionKey, plaintext, taskId, enclave, mrenclave }) {
-      return {
-        secrets: sealEnvelope(Buffer.from(encryptionKey, "base64"), plaintext, getBytes(taskId)),
-        attestation: signDigest(
-          hashes.attestationStatement(taskId, enclave, mrenclave),
-          verifierKey,
-        ),
-      };
+    signStatement({ taskId, enclave, mrenclave }) {
+      return signDigest(hashes.attestationStatement(taskId, enclave, mrenclave), verifierKey);
     },
   };
 }

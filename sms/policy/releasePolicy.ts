@@ -1,7 +1,7 @@
 import { ZeroAddress, ZeroHash } from "ethers";
-import { contributionDeadline, taskId as computeTaskId, type Deal } from "../../src/core/deal.js";
+import { contributionDeadline, type Deal } from "../../src/core/deal.js";
 import { isTee } from "../../src/core/tags.js";
-import type { SessionRequest } from "../../src/core/sms.js";
+import { sessionRequestDigest, type SessionRequest } from "../../src/core/sms.js";
 import { AttestationError } from "../../src/enclave/errors.js";
 import type { AttestationVerifier, VerifiedQuote } from "../../src/enclave/attestation/verifier.js";
 import type { ChainHead, SmsChain } from "../chain/chainReader.js";
@@ -80,7 +80,13 @@ export async function checkRelease(
   // 3. Signatures (worker, scheduler) on the crypto pool, while the chain is read.
   const known = await ctx.chain.deal(request.dealId);
   const signatures = ctx.crypto.verify({
-    request,
+    requestDigest: sessionRequestDigest(request),
+    worker: request.worker,
+    workerSignature: request.workerSignature,
+    authorization: request.authorization,
+    taskId: request.taskId,
+    dealId: request.dealId,
+    taskIndex: request.taskIndex,
     enclave: q.enclave,
     scheduler: known?.deal.scheduler ?? ZeroAddress,
   });
@@ -98,7 +104,7 @@ export async function checkRelease(
   if (
     index < deal.botFirst ||
     index >= deal.botFirst + deal.botSize ||
-    computeTaskId(request.dealId, index) !== request.taskId.toLowerCase()
+    sig.taskId !== request.taskId.toLowerCase()
   )
     deny("TaskIdMismatch", "The task is not this index of this deal.");
   if (!isTee(deal.tag)) deny("DealNotTee", "The deal is not a TEE deal.");

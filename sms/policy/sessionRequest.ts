@@ -5,6 +5,9 @@ import { ReleaseDenied } from "../errors.js";
 const FIELDS = "authorization,dealId,nonce,quote,taskId,taskIndex,worker,workerSignature";
 const BYTES32 = /^0x[0-9a-fA-F]{64}$/;
 const SIGNATURE = /^0x[0-9a-fA-F]{130}$/;
+/** Worker addresses that passed getAddress (a pool has few workers; checksumming is keccak). */
+const validAddresses = new Set<string>();
+const MAX_REMEMBERED = 10_000;
 
 /**
  * Validates the shape of POST /v1/sessions (exact fields, types, sizes). Trust comes later.
@@ -22,10 +25,14 @@ export function parseSessionRequest(body: unknown): SessionRequest {
   if (typeof b.taskIndex !== "string" || !/^(0|[1-9][0-9]{0,77})$/.test(b.taskIndex))
     fail("taskIndex");
   if (typeof b.worker !== "string") fail("worker");
-  try {
-    getAddress(b.worker as string);
-  } catch {
-    fail("worker");
+  if (!validAddresses.has(b.worker as string)) {
+    try {
+      getAddress(b.worker as string);
+    } catch {
+      fail("worker");
+    }
+    if (validAddresses.size >= MAX_REMEMBERED) validAddresses.clear();
+    validAddresses.add(b.worker as string);
   }
   for (const k of ["authorization", "workerSignature"] as const)
     if (typeof b[k] !== "string" || !SIGNATURE.test(b[k] as string)) fail(k);
