@@ -18,7 +18,7 @@ import {
 import { parseSessionRequest } from "./policy/sessionRequest.js";
 import { SecretCorruptError } from "./store/secretStore.js";
 import type { SmsStore } from "./store/smsStore.js";
-import type { SealOutcome } from "./crypto/releaseCrypto.js";
+import { sealSecrets } from "./crypto/releaseCrypto.js";
 
 export interface ReleaseServiceDeps extends ReleasePolicyContext {
   store: SmsStore;
@@ -105,21 +105,17 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
     async release(body) {
       let request: SessionRequest | undefined;
       let approved: ApprovedRelease;
-      let sealing: Promise<SealOutcome>;
+      let secrets: SessionResponse["secrets"];
       try {
         request = parseSessionRequest(body);
         approved = await checkRelease(request, deps);
         const staged = stage(approved);
-        // Seal while the group commit's fsync runs; nothing is sent before the audit row is durable.
-        const q = approved.quote.body;
-        sealing = deps.crypto.seal({
-          encryptionKey: q.encryptionKey,
-          plaintext: canonicalBytes(staged.value),
-          taskId: request.taskId,
-          enclave: q.enclave,
-          mrenclave: q.mrenclave,
-        });
-        sealing.catch(() => undefined); // awaited below unless the commit fails first
+        // Seal while the group commit is pending; nothing is sent before the audit row is durable.
+        secrets = sealSecrets(
+          approved.quote.body.encryptionKey,
+          canonicalBytes(staged.value),
+          request.taskId,
+        );
         await staged.durable;
       } catch (e) {
         if (e instanceof ReleaseDenied) return denied(e, request);
@@ -152,14 +148,13 @@ export function createReleaseService(deps: ReleaseServiceDeps): ReleaseService {
         });
       }
       const q = approved.quote.body;
-      const sealed = await sealing;
       metrics.releases.inc({ outcome: "granted", reason: "Released" });
       return {
         taskId: request.taskId,
         enclave: q.enclave,
         mrenclave: q.mrenclave,
-        secrets: sealed.secrets,
-        attestation: sealed.attestation,
+        secrets,
+        attestation: approved.statement,
         verifier: verifierAddress,
       };
     },

@@ -54,7 +54,7 @@ export interface SmsInit {
   /** Express `trust proxy` (only behind a proxy you run). Default false. */
   trustProxy?: boolean | string;
   /**
-   * Worker threads for release crypto (signature checks, sealing, statement signing), so a release
+   * Worker threads for release crypto (signature checks, statement signing), so a release
    * uses more than one core. Default 0 (inline).
    */
   cryptoThreads?: number;

@@ -2,11 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { TypedDataDomain } from "ethers";
 import {
   createReleaseCrypto,
-  sealSecrets,
   type ReleaseCrypto,
-  type SealJob,
-  type SealOutcome,
-  type StatementJob,
   type VerifyJob,
   type VerifyOutcome,
 } from "./releaseCrypto.js";
@@ -16,11 +12,8 @@ export interface CryptoPool {
   start(): Promise<void>;
   stop(): Promise<void>;
   verify(job: VerifyJob): Promise<VerifyOutcome>;
-  seal(job: SealJob): Promise<SealOutcome>;
   readonly threads: number;
 }
-
-type JobKind = "verify" | "signStatement";
 
 interface Pending {
   resolve: (v: unknown) => void;
@@ -32,8 +25,8 @@ const WORKER_ENTRY = new URL("./cryptoWorker.mjs", import.meta.url);
 
 /**
  * The SMS's signature checks and statement signing are most of a release's CPU time: with
- * `threads` > 0 they run on that many worker threads so a release uses more than one core, while
- * HTTP, the database, chain reads and sealing (OpenSSL calls) stay on the main thread.
+ * `threads` > 0 they run on that many worker threads (one trip per release) so a release uses
+ * more than one core, while HTTP, the database, chain reads and sealing stay on the main thread.
  */
 export function createCryptoPool(
   domain: TypedDataDomain,
@@ -54,24 +47,15 @@ export function createCryptoPool(
     return p;
   };
 
-  const failAll = (e: Error) => {
-    for (const k of [...pending.keys()]) settle(k)?.reject(e);
-  };
-
-  const call = <T>(kind: JobKind, job: unknown): Promise<T> => {
-    if (workers.length === 0)
-      return Promise.resolve(
-        (kind === "verify"
-          ? inline.verify(job as VerifyJob)
-          : inline.signStatement(job as StatementJob)) as T,
-      );
+  const verify = (job: VerifyJob): Promise<VerifyOutcome> => {
+    if (workers.length === 0) return Promise.resolve(inline.verify(job));
     let w = 0;
     for (let i = 1; i < workers.length; i++) if (busy[i] < busy[w]) w = i;
     const messageId = id++;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<VerifyOutcome>((resolve, reject) => {
       pending.set(messageId, { resolve: resolve as (v: unknown) => void, reject, worker: w });
       busy[w]++;
-      workers[w].postMessage({ id: messageId, kind, job });
+      workers[w].postMessage({ id: messageId, job });
     });
   };
 
@@ -94,7 +78,9 @@ export function createCryptoPool(
           if (m.error !== undefined) p.reject(new Error(m.error));
           else p.resolve(m.result);
         });
-        worker.on("error", (e) => failAll(e));
+        worker.on("error", (e) => {
+          for (const k of [...pending.keys()]) settle(k)?.reject(e);
+        });
         workers.push(worker);
         busy.push(0);
       }
@@ -102,16 +88,9 @@ export function createCryptoPool(
     async stop() {
       const all = workers.splice(0);
       await Promise.all(all.map((w) => w.terminate()));
-      failAll(new Error("crypto pool stopped"));
+      for (const k of [...pending.keys()]) settle(k)?.reject(new Error("crypto pool stopped"));
       busy.length = 0;
     },
-    verify: (job) => call<VerifyOutcome>("verify", job),
-    async seal(job) {
-      // The statement is signed on a thread while the secrets are sealed here.
-      const { taskId, enclave, mrenclave } = job;
-      const attestation = call<string>("signStatement", { taskId, enclave, mrenclave });
-      const secrets = sealSecrets(job);
-      return { secrets, attestation: await attestation };
-    },
+    verify,
   };
 }

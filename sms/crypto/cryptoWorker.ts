@@ -1,20 +1,16 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { TypedDataDomain } from "ethers";
-import { createReleaseCrypto, type StatementJob, type VerifyJob } from "./releaseCrypto.js";
+import { createReleaseCrypto, type VerifyJob } from "./releaseCrypto.js";
 
-/** Worker-thread side of the crypto pool: answers { id, kind, job } with { id, result | error }. */
+/** Worker-thread side of the crypto pool: answers { id, job } with { id, result | error }. */
 const { domain, verifierPrivateKey } = workerData as {
   domain: TypedDataDomain;
   verifierPrivateKey: string;
 };
 const crypto = createReleaseCrypto(domain, verifierPrivateKey);
-parentPort!.on("message", (m: { id: number; kind: "verify" | "signStatement"; job: unknown }) => {
+parentPort!.on("message", (m: { id: number; job: VerifyJob }) => {
   try {
-    const result =
-      m.kind === "verify"
-        ? crypto.verify(m.job as VerifyJob)
-        : crypto.signStatement(m.job as StatementJob);
-    parentPort!.postMessage({ id: m.id, result });
+    parentPort!.postMessage({ id: m.id, result: crypto.verify(m.job) });
   } catch (e) {
     parentPort!.postMessage({ id: m.id, error: e instanceof Error ? e.message : String(e) });
   }

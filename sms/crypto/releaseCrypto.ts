@@ -6,9 +6,10 @@ import { isSignedBy, signDigest } from "../../src/core/crypto/secp256k1.js";
 import { createTaskTypedHashes, type TaskTypedHashes } from "./typedHashes.js";
 
 /**
- * The signature checks of one release (worker's request signature, scheduler's authorization) and
- * the task id it names. Flat strings only: it crosses to a worker thread, where a structured clone
- * of the whole request (quote and certificates) would cost the main thread more than the hash.
+ * The secp256k1 work of one release: the worker's request signature, the scheduler's
+ * authorization, the task id the request names, and the attestation statement over (task,
+ * enclave, measurement). Flat strings only: it crosses to a worker thread once per release, where
+ * a structured clone of the whole request (quote and certificates) would cost more than the hash.
  */
 export interface VerifyJob {
   /** sessionRequestDigest(request). */
@@ -21,6 +22,8 @@ export interface VerifyJob {
   taskIndex: string;
   /** The quote's enclave address. */
   enclave: string;
+  /** The quote's measurement. */
+  mrenclave: string;
   /** The deal's scheduler (zero address when the deal is unknown). */
   scheduler: string;
 }
@@ -33,47 +36,29 @@ export interface VerifyOutcome {
   authorization: boolean;
   /** The EIP-712 digest the scheduler signed, for an ERC-1271 check of a contract scheduler. */
   authorizationDigest: string;
+  /**
+   * The verifier key's signature over the attestation statement of (taskId, enclave, mrenclave),
+   * made with the checks so that a release needs one trip to a crypto thread. It is worth nothing
+   * until the release policy approves: a denied request never sees it.
+   */
+  statement: string;
 }
 
-/** Sealing the released secrets to the enclave and signing the attestation statement. */
-export interface SealJob {
-  encryptionKey: string;
-  plaintext: Uint8Array;
-  taskId: string;
-  enclave: string;
-  mrenclave: string;
-}
-
-export interface SealOutcome {
-  secrets: Envelope;
-  attestation: string;
-}
-
-/** The attestation statement to sign: (task, enclave, app measurement). */
-export type StatementJob = Pick<SealJob, "taskId" | "enclave" | "mrenclave">;
-
-/**
- * The CPU-heavy part of a release, runnable inline or in a worker thread: the libsecp256k1 work
- * (two recoveries per check, one signature per statement) and the keccak hashing around it.
- */
+/** The CPU-heavy part of a release, runnable inline or in a worker thread. */
 export interface ReleaseCrypto {
   verify(job: VerifyJob): VerifyOutcome;
-  /** The verifier key's signature over the statement's EIP-712 digest. */
-  signStatement(job: StatementJob): string;
 }
 
 /**
  * Seals `plaintext` to the enclave's X25519 key (AAD = task id): OpenSSL calls only (X25519,
- * HKDF, AES-GCM), so it stays on the calling thread and costs less than a hop to a worker.
+ * HKDF, AES-GCM), cheaper on the calling thread than a hop to a worker.
  */
 export function sealSecrets(
-  job: Pick<SealJob, "encryptionKey" | "plaintext" | "taskId">,
+  encryptionKey: string,
+  plaintext: Uint8Array,
+  taskId: string,
 ): Envelope {
-  return sealEnvelope(
-    Buffer.from(job.encryptionKey, "base64"),
-    job.plaintext,
-    getBytes(job.taskId),
-  );
+  return sealEnvelope(Buffer.from(encryptionKey, "base64"), plaintext, getBytes(taskId));
 }
 
 /** Signatures are checked and made with libsecp256k1 (src/core/crypto/secp256k1.ts). */
@@ -92,10 +77,11 @@ export function createReleaseCrypto(
         workerSignature: isSignedBy(requestHash, job.workerSignature, job.worker),
         authorization: isSignedBy(authorizationDigest, job.authorization, job.scheduler),
         authorizationDigest,
+        statement: signDigest(
+          hashes.attestationStatement(job.taskId, job.enclave, job.mrenclave),
+          verifierKey,
+        ),
       };
-    },
-    signStatement({ taskId, enclave, mrenclave }) {
-      return signDigest(hashes.attestationStatement(taskId, enclave, mrenclave), verifierKey);
     },
   };
 }

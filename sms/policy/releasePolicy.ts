@@ -38,6 +38,8 @@ export interface ApprovedRelease {
   grantKey: string;
   grantUses: number;
   datasetChecksum?: string;
+  /** The verifier key's attestation statement over (task, enclave, measurement). */
+  statement: string;
 }
 
 /**
@@ -77,7 +79,8 @@ export async function checkRelease(
   if (ctx.options.requireNetworkIsolation && !q.networkIsolated)
     deny("NetworkIsolationRequired", "This SMS requires apps to run without network.");
 
-  // 3. Signatures (worker, scheduler) on the crypto pool, while the chain is read.
+  // 3. Signatures (worker, scheduler; the statement, kept unless approved) on the crypto pool,
+  // while the chain is read.
   const known = await ctx.chain.deal(request.dealId);
   const signatures = ctx.crypto.verify({
     requestDigest: sessionRequestDigest(request),
@@ -88,6 +91,7 @@ export async function checkRelease(
     dealId: request.dealId,
     taskIndex: request.taskIndex,
     enclave: q.enclave,
+    mrenclave: q.mrenclave,
     scheduler: known?.deal.scheduler ?? ZeroAddress,
   });
   const chainState = known ? readChainState(ctx.chain, request.taskId, known.deal) : undefined;
@@ -146,7 +150,16 @@ export async function checkRelease(
     grantKey = deal.grantKey;
     grantUses = grant.uses;
   }
-  return { request, quote, deal, params, grantKey, grantUses, datasetChecksum };
+  return {
+    request,
+    quote,
+    deal,
+    params,
+    grantKey,
+    grantUses,
+    datasetChecksum,
+    statement: sig.statement,
+  };
 }
 
 interface ChainState {
