@@ -3,3 +3,4 @@ export * from "./node.js";
 export * from "./pubsub.js";
 export * from "./rpc.js";
 export * from "./rateLimiter.js";
+export * from "./peerTarget.js";

@@ -1,9 +1,8 @@
 import { join } from "node:path";
-import { multiaddr } from "@multiformats/multiaddr";
 import { Wallet, getAddress } from "ethers";
 import type { Logger } from "pino";
 import type { PolisClient } from "../sdk/client.js";
-import { RpcRemoteError, callRpc, createP2PNode, type P2PNode } from "../p2p/index.js";
+import { RpcRemoteError, callRpc, createP2PNode, peerTarget, type P2PNode } from "../p2p/index.js";
 import {
   POOL_PROTOCOL,
   workTopic,
@@ -83,6 +82,7 @@ export function createWorker(components: WorkerComponents, init: WorkerInit): Po
   const busy = new Set<string>();
   const txs = new TxQueue();
   let schedulerAddr = init.scheduler;
+  let scheduler = peerTarget(schedulerAddr);
   let node: P2PNode | undefined;
   let pool: HelloResponse | undefined;
   let metricsServer: MetricsServer | undefined;
@@ -93,7 +93,8 @@ export function createWorker(components: WorkerComponents, init: WorkerInit): Po
 
   async function call<T>(request: unknown): Promise<T> {
     try {
-      return await callRpc<T>(node!, multiaddr(schedulerAddr), POOL_PROTOCOL, request, {
+      if (scheduler.address !== schedulerAddr) scheduler = peerTarget(schedulerAddr);
+      return await callRpc<T>(node!, scheduler.dialable(node!), POOL_PROTOCOL, request, {
         timeoutMs: 15_000,
       });
     } catch (err) {

@@ -6,7 +6,13 @@ import { join } from "node:path";
 import { Signature, SigningKey, TypedDataEncoder, Wallet, hexlify, keccak256 } from "ethers";
 import { ATTESTATION_STATEMENT_TYPES, WORKER_AUTHORIZATION_TYPES } from "../../src/core/results.js";
 import { taskDomain } from "../../src/core/domain.js";
-import { isSignedBy, recoverAddress, signDigest } from "../../src/core/crypto/secp256k1.js";
+import {
+  addressOfPrivateKey,
+  isSignedBy,
+  randomPrivateKey,
+  recoverAddress,
+  signDigest,
+} from "../../src/core/crypto/secp256k1.js";
 import { createTaskTypedHashes } from "../../sms/crypto/typedHashes.js";
 import { openSmsDatabase } from "../../sms/store/database.js";
 import { createGroupCommitter } from "../../sms/store/groupCommit.js";
@@ -34,6 +40,14 @@ describe("SMS signature checks", () => {
         expect(isSignedBy(d, "0x" + "00".repeat(65), alice.address)).to.equal(false);
         expect(isSignedBy("0x1234", good, alice.address)).to.equal(false);
       }
+    });
+
+    it("derives the address of a fresh private key as ethers' Wallet does", () => {
+      for (let i = 0; i < 20; i++) {
+        const key = randomPrivateKey();
+        expect(addressOfPrivateKey(key)).to.equal(new Wallet(hexlify(key)).address);
+      }
+      expect(() => addressOfPrivateKey(new Uint8Array(32))).to.throw(/invalid/);
     });
 
     it("signs exactly as ethers' SigningKey (RFC 6979, low s, v 27/28)", () => {

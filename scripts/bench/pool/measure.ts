@@ -57,22 +57,29 @@ export function peakRss(pool: RunningPool, smsPid?: number): Record<string, numb
 }
 
 /**
- * CPU seconds a process used so far (user + system), including its children that exited and were
- * waited for (a worker's sandboxed apps count for its enclave host), or undefined once gone.
+ * CPU seconds a process used so far (user + system): its own, or its children's that exited and
+ * were waited for (a worker's sandboxed apps, for its enclave host), or undefined once gone.
  */
-export function cpuSeconds(pid: number): number | undefined {
+export function cpuSeconds(
+  pid: number,
+  whose: "own" | "children" | "all" = "all",
+): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
     // Fields after the command name (which may contain spaces): state is field 3.
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i]), 0); // utime..cstime
+    const fields = { own: [11, 12], children: [13, 14], all: [11, 12, 13, 14] }[whose];
+    const ticks = fields.reduce((sum, i) => sum + Number(f[i]), 0); // utime stime cutime cstime
     return ticks / 100; // USER_HZ
   } catch {
     return undefined;
   }
 }
 
-/** CPU seconds of every pool process (workers' enclave hosts as "<worker>.host"), anvil, SMS. */
+/**
+ * CPU seconds of every pool process, anvil and the SMS: a worker's enclave host as
+ * "<worker>.host" and the sandboxed app processes it ran as "<worker>.apps".
+ */
 export function cpuByProcess(
   pool: RunningPool,
   extra: Record<string, number | undefined>,
@@ -85,8 +92,10 @@ export function cpuByProcess(
     if (own !== undefined) out[p.name] = own;
     if (p.name !== "scheduler")
       for (const c of childrenOf(pid)) {
-        const host = cpuSeconds(c);
+        const host = cpuSeconds(c, "own");
+        const apps = cpuSeconds(c, "children");
         if (host !== undefined) out[`${p.name}.host`] = (out[`${p.name}.host`] ?? 0) + host;
+        if (apps !== undefined) out[`${p.name}.apps`] = (out[`${p.name}.apps`] ?? 0) + apps;
       }
   }
   for (const [name, pid] of Object.entries(extra)) {

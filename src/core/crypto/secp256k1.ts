@@ -1,4 +1,5 @@
 import { Signature, getAddress, getBytes, keccak256 } from "ethers";
+import { randomBytes } from "node:crypto";
 import * as ecc from "tiny-secp256k1";
 
 /**
@@ -69,6 +70,21 @@ export function recoverAddress(digest: string | Uint8Array, signature: string): 
 /** Whether `signature` over `digest` recovers to `expected` (see recoverAddress). */
 export function isSignedBy(digest: string, signature: string, expected: string): boolean {
   return recoverAddress(digest, signature)?.toLowerCase() === expected.toLowerCase();
+}
+
+/** A fresh private key (32 random bytes in [1, n-1]). */
+export function randomPrivateKey(): Uint8Array {
+  for (;;) {
+    const key = randomBytes(32);
+    if (ecc.isPrivate(key)) return key;
+  }
+}
+
+/** The checksummed address of a private key (what `new Wallet(key).address` computes, ~20× faster). */
+export function addressOfPrivateKey(privateKey: Uint8Array): string {
+  const publicKey = ecc.isPrivate(privateKey) ? ecc.pointFromScalar(privateKey, false) : null;
+  if (!publicKey) throw new Error("invalid secp256k1 private key");
+  return getAddress(addressOf(publicKey));
 }
 
 /** A 65-byte r‖s‖v signature (v 27/28, low s) of `digest`, as ethers' SigningKey.sign makes it. */

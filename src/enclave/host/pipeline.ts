@@ -3,7 +3,6 @@ import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   TypedDataEncoder,
-  Wallet,
   ZeroAddress,
   getAddress,
   getBytes,
@@ -11,7 +10,12 @@ import {
   hexlify,
   keccak256,
 } from "ethers";
-import { recoverAddress, signDigest } from "../../core/crypto/secp256k1.js";
+import {
+  addressOfPrivateKey,
+  randomPrivateKey,
+  recoverAddress,
+  signDigest,
+} from "../../core/crypto/secp256k1.js";
 import { taskDomain } from "../../core/domain.js";
 import { taskId as computeTaskId } from "../../core/deal.js";
 import { packArchive } from "../../core/crypto/archive.js";
@@ -93,7 +97,8 @@ export async function runPipeline(
     await mkdir(outDir, { mode: 0o700 });
 
     // Per-task enclave identity.
-    const enclave = new Wallet(hexlify(randomBytes(32)));
+    const enclaveKey = randomPrivateKey();
+    const enclave = { address: addressOfPrivateKey(enclaveKey) };
     const encryption = generateX25519KeyPair();
     const t1 = performance.now();
 
@@ -236,7 +241,6 @@ export async function runPipeline(
     const rHash = receiptHash(receipt);
     const worker = getAddress(spec.worker);
     // What signEnclaveResult and enclave.signMessage make, through libsecp256k1.
-    const enclaveKey = getBytes(enclave.privateKey);
     const enclaveSignature = signDigest(
       TypedDataEncoder.hash(domain, ENCLAVE_RESULT_TYPES, {
         resultHash: resultHash(taskId, resultDigest),

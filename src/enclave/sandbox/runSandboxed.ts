@@ -145,16 +145,20 @@ export async function runSandboxed(spec: SandboxSpec): Promise<SandboxResult> {
       // already gone
     }
   };
+  // unshare and prlimit exec in place; timeout and GNU time each fork one child: the app is the
+  // end of the chain, `depth` forks below the spawned process. Found once, it stays the app (node
+  // execs in place of prlimit), so later polls read only its own /proc files.
+  const depth = (iso.watchdog ? 1 : 0) + (iso.exactAccounting ? 1 : 0);
+  let app: number | undefined = depth === 0 ? child.pid : undefined;
   const appPid = () => {
-    // unshare and prlimit exec in place; timeout and GNU time each fork one child: the app is the
-    // end of the chain.
+    if (app !== undefined) return app;
     let pid = child.pid!;
-    for (let depth = 0; depth < 4; depth++) {
+    for (let level = 0; level < depth; level++) {
       const kids = childrenOf(pid);
-      if (kids.length !== 1) break;
+      if (kids.length !== 1) return pid; // the chain is still being built
       pid = kids[0];
     }
-    return pid;
+    return (app = pid);
   };
   let polls = 0;
   const timer = setInterval(() => {
