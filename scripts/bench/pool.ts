@@ -5,7 +5,8 @@
  * throughput of a 200-task deal, peak RSS per process (VmHWM), and where a task's time goes.
  * Writes bench/results/pool.json.
  *
- * Run: npm run bench:pool   (tsx scripts/bench/pool.ts [--deals 20] [--tasks 200] [--capacity 3])
+ * Run: npm run bench:pool   (tsx scripts/bench/pool.ts [--deals 20] [--tasks 200] [--capacity 3]
+ *                            [--app warm|process])
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
@@ -22,16 +23,22 @@ const { values } = parseArgs({
     capacity: { type: "string", default: "3" },
     "poll-ms": { type: "string", default: "100" },
     "flush-ms": { type: "string", default: "150" },
+    // warm: the app's config says "reuse": "deal" (a warm sandbox per deal and slot);
+    // process: a fresh sandboxed process per task.
+    app: { type: "string", default: "warm" },
   },
 });
 const DEALS = Number(values.deals);
 const TASKS = Number(values.tasks);
 const WORKERS = Number(values.workers);
+const APP_MODE = values.app === "process" ? "process" : "warm";
 const TARGETS = { p50Ms: 1_500, tasksPerSec: 20, rssMb: 200 };
 
 const log = (line: string) => console.log(line);
 const load = loadavg()[0];
-log(`pool bench: ${WORKERS} workers x ${values.capacity} slots, load average ${load.toFixed(2)}`);
+log(
+  `pool bench: ${WORKERS} workers x ${values.capacity} slots, app in a ${APP_MODE === "warm" ? "warm sandbox per deal" : "process per task"}, load average ${load.toFixed(2)}`,
+);
 const world = await createPoolWorld({
   workers: WORKERS,
   capacity: Number(values.capacity),
@@ -40,6 +47,7 @@ const world = await createPoolWorld({
   pollMs: Number(values["poll-ms"]),
   flushMs: Number(values["flush-ms"]),
   maxBatch: 50,
+  warmApp: APP_MODE === "warm",
 });
 const pool = await world.launch();
 const names = pool.processes.map((p) => p.name).filter((n) => n !== "scheduler");
@@ -162,6 +170,7 @@ try {
       throughputSeconds: Number(seconds.toFixed(2)),
       cpuPerTaskMs,
       settings: {
+        app: APP_MODE,
         workers: WORKERS,
         capacity: Number(values.capacity),
         pollMs: Number(values["poll-ms"]),

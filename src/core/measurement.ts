@@ -17,7 +17,7 @@ export class AppBundleError extends UserError {
       ...options,
       hint:
         reason === "ConfigInvalid"
-          ? 'Expected {"entrypoint", "runtime": "node"|"wasi", "limits": {cpuMs, memoryMb, outputBytes, wallMs}, "debug"}.'
+          ? 'Expected {"entrypoint", "runtime": "node"|"wasi", "limits": {cpuMs, memoryMb, outputBytes, wallMs}, "debug"} and optionally "reuse": "deal".'
           : "Pass the app folder or a Polis archive (.polis).",
     });
   }
@@ -43,6 +43,13 @@ export interface EnclaveConfig {
   limits: EnclaveLimits;
   /** A debug enclave: the SMS never releases secrets to it. */
   debug: boolean;
+  /**
+   * Absent: a fresh sandboxed process per task. `"deal"`: one warm sandboxed process runs the
+   * tasks of one deal in turn (same app, requester, dataset and beneficiary), calling the entry's
+   * default export per task; a node app's module state may outlive a task, a WASI app gets a
+   * fresh instance per task. Measured, so dataset owners grant with it in view.
+   */
+  reuse?: "deal";
 }
 
 export const MEASUREMENT_MAGIC = Buffer.from("POLISMR1", "ascii");
@@ -67,8 +74,12 @@ export function validateEnclaveConfig(value: unknown): EnclaveConfig {
   };
   if (typeof value !== "object" || value === null) fail("not an object");
   const c = value as Record<string, unknown>;
-  const keys = Object.keys(c).sort().join(",");
+  const keys = Object.keys(c)
+    .filter((k) => k !== "reuse")
+    .sort()
+    .join(",");
   if (keys !== "debug,entrypoint,limits,runtime") fail(`unexpected fields (${keys})`);
+  if ("reuse" in c && c.reuse !== "deal") fail('reuse must be "deal" when present');
   if (typeof c.entrypoint !== "string" || !isSafeRelativePath(c.entrypoint)) fail("entrypoint");
   if (c.runtime !== "node" && c.runtime !== "wasi") fail("runtime must be node or wasi");
   if (typeof c.debug !== "boolean") fail("debug must be a boolean");

@@ -31,6 +31,7 @@ describe("Enclave measurement", () => {
         { ...VITALS_CONFIG, debug: true },
         { ...VITALS_CONFIG, entrypoint: "other.mjs" },
         { ...VITALS_CONFIG, limits: { ...VITALS_CONFIG.limits, memoryMb: 129 } },
+        { ...VITALS_CONFIG, reuse: "deal" }, // a warm sandbox per deal is measured
       ];
       for (const v of variants) expect(measureApp(folder, v)).to.not.equal(m);
       expect(enclaveConfigHash({ ...VITALS_CONFIG })).to.equal(enclaveConfigHash(VITALS_CONFIG));
@@ -54,7 +55,10 @@ describe("Enclave measurement", () => {
       { ...VITALS_CONFIG, limits: { ...VITALS_CONFIG.limits, cpuMs: 0 } },
       { ...VITALS_CONFIG, limits: { ...VITALS_CONFIG.limits, wallMs: 1.5 } },
       { ...VITALS_CONFIG, debug: "no" },
+      { ...VITALS_CONFIG, reuse: "requester" },
+      { ...VITALS_CONFIG, reuse: null },
     ];
+    expect(validateEnclaveConfig({ ...VITALS_CONFIG, reuse: "deal" }).reuse).to.equal("deal");
     for (const c of bad) expect(() => validateEnclaveConfig(c)).to.throw(EnclaveError);
     const dir = mkdtempSync(join(tmpdir(), "polis-bundle-"));
     try {

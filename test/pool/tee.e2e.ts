@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { getBytes } from "ethers";
 import { taskIds } from "../../src/core/index.js";
@@ -29,7 +30,7 @@ import {
 } from "../sms/helpers/harness.js";
 import { pushSecret } from "../sms/helpers/pushClient.js";
 import { fundedWallet, startPool, waitFor } from "./harness.js";
-import { registerTeeAssets } from "./teeApp.js";
+import { VITALS_WARM_CONFIG, registerTeeAssets } from "./teeApp.js";
 
 describe("Worker pool (TEE deal)", function () {
   this.timeout(300_000);
@@ -43,7 +44,9 @@ describe("Worker pool (TEE deal)", function () {
 
   it("runs a 20-task TEE deal: every task completes, payments land, escrow is conserved, a forging worker is refused and unpaid", async () => {
     const f = await deployFixture();
-    const assets = await registerTeeAssets(f);
+    // The app runs in a warm sandbox per deal and slot ("reuse": "deal"); the per-task process
+    // is what test/enclave/teePath.test.ts and the other pool tests run.
+    const assets = await registerTeeAssets(f, VITALS_WARM_CONFIG);
     sms = await startSms(f);
     const beneficiary = generateX25519KeyPair();
     const push = (
@@ -170,6 +173,18 @@ describe("Worker pool (TEE deal)", function () {
       expect(result.threshold).to.equal(3);
       expect(result.anomalies).to.have.length(5);
       expect(deal.botSize).to.equal(20n);
+      // The honest hosts ran their tasks in warm sandboxes, idle now, with no task folder left.
+      for (const i of [0, 1]) {
+        const left = readdirSync(join(assets.dir, `enclave${i}`));
+        expect(
+          left.some((n) => n.startsWith("warm-")),
+          left.join(),
+        ).to.equal(true);
+        expect(
+          left.some((n) => n.startsWith("task-")),
+          left.join(),
+        ).to.equal(false);
+      }
 
       // An auditor checks the whole evidence, the quote's chain to the SMS's pinned root included.
       const attestationRoot = await createSmsClient({

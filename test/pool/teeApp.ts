@@ -19,6 +19,13 @@ export const VITALS_BUNDLE_CONFIG: EnclaveConfig = {
   debug: false,
 };
 
+/** The same app in a warm sandbox per deal: task.mjs's default export runs each task. */
+export const VITALS_WARM_CONFIG: EnclaveConfig = {
+  ...VITALS_BUNDLE_CONFIG,
+  entrypoint: "task.mjs",
+  reuse: "deal",
+};
+
 export interface TeePoolAssets {
   app: string;
   dataset: string;
@@ -32,20 +39,24 @@ export interface TeePoolAssets {
  * an encrypted vitals dataset served from a file, and a pool; the app bundle and the dataset are
  * what workers fetch through their on-chain URIs.
  */
-export async function registerTeeAssets(f: PolisFixture): Promise<TeePoolAssets> {
+export async function registerTeeAssets(
+  f: PolisFixture,
+  config: EnclaveConfig = VITALS_BUNDLE_CONFIG,
+): Promise<TeePoolAssets> {
   const dir = mkdtempSync(join(tmpdir(), "polis-tee-assets-"));
   const appDir = join(dir, "vitals");
   mkdirSync(appDir);
-  cpSync(join(APPS_DIR, "vitals", "app.mjs"), join(appDir, "app.mjs"));
-  writeFileSync(join(appDir, "enclave.json"), JSON.stringify(VITALS_BUNDLE_CONFIG));
+  for (const file of ["app.mjs", "task.mjs"])
+    cpSync(join(APPS_DIR, "vitals", file), join(appDir, file));
+  writeFileSync(join(appDir, "enclave.json"), JSON.stringify(config));
   const bundle = await loadBundle(appDir);
   const { appOwner, datasetOwner, poolOwner } = f.actors;
   const appParams = {
     name: "vitals",
     uri: `file://${appDir}`,
     checksum: sha256Hex(bundle),
-    mrenclave: measureApp(bundle, VITALS_BUNDLE_CONFIG),
-    enclaveConfigHash: enclaveConfigHash(VITALS_BUNDLE_CONFIG),
+    mrenclave: measureApp(bundle, config),
+    enclaveConfigHash: enclaveConfigHash(config),
   };
   const app = await f.appRegistry.predictApp(appOwner.address, appParams);
   await (await f.appRegistry.connect(appOwner).createApp(appParams)).wait();

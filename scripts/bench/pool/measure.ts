@@ -76,6 +76,11 @@ export function cpuSeconds(
   }
 }
 
+/** CPU seconds of a live process, its waited-for children and its live descendants. */
+function treeSeconds(pid: number): number {
+  return (cpuSeconds(pid) ?? 0) + childrenOf(pid).reduce((sum, c) => sum + treeSeconds(c), 0);
+}
+
 /**
  * CPU seconds of every pool process, anvil and the SMS: a worker's enclave host as
  * "<worker>.host" and the sandboxed app processes it ran as "<worker>.apps".
@@ -93,9 +98,11 @@ export function cpuByProcess(
     if (p.name !== "scheduler")
       for (const c of childrenOf(pid)) {
         const host = cpuSeconds(c, "own");
-        const apps = cpuSeconds(c, "children");
+        // Exited app processes (waited for) and live ones (warm sandboxes, under `timeout`).
+        const apps = cpuSeconds(c, "children") ?? 0;
+        const live = childrenOf(c).reduce((sum, g) => sum + treeSeconds(g), 0);
         if (host !== undefined) out[`${p.name}.host`] = (out[`${p.name}.host`] ?? 0) + host;
-        if (apps !== undefined) out[`${p.name}.apps`] = (out[`${p.name}.apps`] ?? 0) + apps;
+        out[`${p.name}.apps`] = (out[`${p.name}.apps`] ?? 0) + apps + live;
       }
   }
   for (const [name, pid] of Object.entries(extra)) {

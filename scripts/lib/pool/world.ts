@@ -11,7 +11,7 @@ import { launchPool, type LaunchOptions, type RunningPool } from "../../../src/p
 import { createClient, type PolisClient } from "../../../src/sdk/client.js";
 import { createSmsClient } from "../../../src/sdk/sms/client.js";
 import { startAnvil, type AnvilChain } from "../anvil.js";
-import { writePoolApp } from "./app.js";
+import { POOL_APP_CONFIG, POOL_WARM_APP_CONFIG, writePoolApp } from "./app.js";
 import { createDeals, type PoolDeals } from "./deals.js";
 import { startPoolSms, type PoolSms } from "./sms.js";
 
@@ -31,6 +31,8 @@ export interface PoolWorldOptions {
   maxBatch?: number;
   /** The SMS as its own process (as deployed) or in this process (default, cheaper). */
   sms?: "process" | "in-process";
+  /** Run the test app in a warm sandbox per deal (`"reuse": "deal"`) instead of a process per task. */
+  warmApp?: boolean;
   /** Tokens each worker deposits as stake (replicated deals); default 100. */
   workerDeposit?: bigint;
   logger?: Logger;
@@ -127,7 +129,11 @@ async function build(
   for (const w of actors.workers) await deposit(w, o.workerDeposit ?? 100n * ONE);
 
   // The app (TEE-measured; standard deals run the same bundle) and the pool.
-  const appParams = await writePoolApp(join(root, "apps"));
+  const appParams = await writePoolApp(
+    join(root, "apps"),
+    "pool-app",
+    o.warmApp ? POOL_WARM_APP_CONFIG : POOL_APP_CONFIG,
+  );
   const app = await client.appRegistry.predictApp(actors.appOwner.address, appParams);
   await (await client.appRegistry.connect(actors.appOwner).createApp(appParams)).wait();
   const poolParams = {

@@ -6,6 +6,7 @@ import { HOST_FILES, loadHostIdentity } from "../attestation/files.js";
 import { detectIsolation } from "../sandbox/isolation.js";
 import { runPipeline, type PipelineContext } from "./pipeline.js";
 import type { HostMessage, ParentMessage } from "./protocol.js";
+import { WarmSandboxes } from "./warmSandboxes.js";
 
 /** argv[2] of the host process (JSON). */
 export interface HostProcessConfig {
@@ -33,12 +34,14 @@ async function main(): Promise<void> {
   const platformKey = createPrivateKey(platform.privateKeyPem);
   platform.privateKeyPem = ""; // keep only the KeyObject
   const isolation = detectIsolation();
+  const warm = new WarmSandboxes({ workDir: config.workDir });
   const contextFor = (id: number): PipelineContext => ({
     platform,
     platformKey,
     isolation,
     workDir: config.workDir,
     nodePath: config.nodePath,
+    warm,
     requestAuthorization: (enclave) =>
       ask(`auth:${id}`, { type: "needAuthorization", id, enclave }),
     requestWorkerSignature: (digest) =>
@@ -75,7 +78,8 @@ async function main(): Promise<void> {
         break;
     }
   });
-  process.on("disconnect", () => process.exit(0));
+  // Warm sandboxes exit with their IPC channel anyway; closing them removes their folders too.
+  process.on("disconnect", () => void warm.closeAll().finally(() => process.exit(0)));
   send({ type: "ready", networkIsolated: isolation.network, platformId: platform.platformId });
 }
 

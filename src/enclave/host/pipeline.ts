@@ -1,5 +1,5 @@
 import { randomBytes, type KeyObject } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   TypedDataEncoder,
@@ -34,17 +34,18 @@ import {
   type SessionResponse,
   type UnsignedSessionRequest,
 } from "../../core/sms.js";
-import { unpackBundle } from "../bundle.js";
 import { EnclaveError, type EnclaveFailure } from "../errors.js";
 import { loadBundle, measureApp, validateEnclaveConfig } from "../measurement.js";
 import { computeReportData, signQuote, type QuoteBody } from "../attestation/quote.js";
 import type { PlatformIdentity } from "../attestation/authority.js";
 import { computeInputHash, receiptHash, type UsageReceipt } from "../receipt.js";
 import type { IsolationSupport } from "../sandbox/isolation.js";
-import { runSandboxed, type SandboxOutcome } from "../sandbox/runSandboxed.js";
+import type { SandboxOutcome } from "../sandbox/runSandboxed.js";
 import { fetchDataset } from "./dataset.js";
 import { collectOutputs } from "./outputs.js";
 import { createSmsSessionClient } from "./smsClient.js";
+import { openTaskSlot, type TaskSlot } from "./taskSlot.js";
+import type { WarmSandboxes } from "./warmSandboxes.js";
 import type { EnclaveTaskResult, EnclaveTaskSpec } from "./protocol.js";
 
 /** What the host gives the pipeline; the platform key never leaves the host process. */
@@ -55,6 +56,8 @@ export interface PipelineContext {
   /** Parent folder of per-task folders (0700). */
   workDir: string;
   nodePath: string;
+  /** The host's warm sandboxes (apps measured with `"reuse": "deal"`). */
+  warm: WarmSandboxes;
   /** Asks the worker for the scheduler's authorization of the fresh enclave address. */
   requestAuthorization(enclave: string): Promise<string>;
   /** Asks the worker to sign the session request digest (EIP-191). */
@@ -72,8 +75,9 @@ const OUTCOME_FAILURE: Record<Exclude<SandboxOutcome, "ok">, EnclaveFailure> = {
 /**
  * One TEE task inside the enclave host: fresh enclave keys, quote, SMS session, pre-compute
  * (dataset fetch, checksum, decryption), compute (sandboxed app), post-compute (archive + salt,
- * digest, encryption for the beneficiary, usage receipt, signatures). The task folder is wiped
- * whatever happens; keys and secrets stay in this process.
+ * digest, encryption for the beneficiary, usage receipt, signatures). The task's folders are
+ * wiped whatever happens; keys and secrets stay in this process. The app's slot (a task folder, or
+ * a warm sandbox of the deal) is prepared while the SMS session runs.
  */
 export async function runPipeline(
   spec: EnclaveTaskSpec,
@@ -86,16 +90,19 @@ export async function runPipeline(
   const mrenclave = measureApp(bundle, config);
   const taskId = computeTaskId(spec.dealId, spec.taskIndex);
   const domain = taskDomain(spec.chainId, spec.taskManager);
-  await mkdir(ctx.workDir, { recursive: true, mode: 0o700 });
-  const taskDir = await mkdtemp(join(ctx.workDir, "task-"));
+  const opening = openTaskSlot({
+    bundle,
+    config,
+    dealKey: `${spec.chainId}:${spec.taskManager}:${spec.dealId}:${mrenclave}`.toLowerCase(),
+    workDir: ctx.workDir,
+    nodePath: ctx.nodePath,
+    isolation: ctx.isolation,
+    warm: ctx.warm,
+  });
+  opening.catch(() => undefined); // awaited below; a failure is reported there
+  let slot: TaskSlot | undefined;
+  let reusable = true;
   try {
-    const appDir = join(taskDir, "app");
-    const inDir = join(taskDir, "in");
-    const outDir = join(taskDir, "out");
-    await unpackBundle(bundle, appDir, config.entrypoint);
-    await mkdir(inDir, { mode: 0o700 });
-    await mkdir(outDir, { mode: 0o700 });
-
     // Per-task enclave identity.
     const enclaveKey = randomPrivateKey();
     const enclave = { address: addressOfPrivateKey(enclaveKey) };
@@ -145,6 +152,9 @@ export async function runPipeline(
       );
     const t2 = performance.now();
 
+    slot = await opening;
+    const { inDir, outDir } = slot;
+
     // Pre-compute.
     let datasetPlain: Buffer | null = null;
     let datasetChecksum: string | null = null;
@@ -181,18 +191,8 @@ export async function runPipeline(
     const t3 = performance.now();
 
     // Compute.
-    const run = await runSandboxed({
-      runtime: config.runtime,
-      appDir,
-      entrypoint: config.entrypoint,
-      inDir,
-      outDir,
-      limits: config.limits,
-      nodePath: ctx.nodePath,
-      captureStderr: config.debug,
-      scratchDir: taskDir,
-      isolation: ctx.isolation,
-    });
+    const run = await slot.run();
+    reusable = run.outcome === "ok";
     if (run.outcome !== "ok")
       throw new EnclaveError(
         OUTCOME_FAILURE[run.outcome],
@@ -284,7 +284,7 @@ export async function runPipeline(
       },
     };
   } finally {
-    await rm(taskDir, { recursive: true, force: true });
+    await (slot ?? (await opening.catch(() => undefined)))?.finish(reusable);
   }
 }
 

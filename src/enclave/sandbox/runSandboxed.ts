@@ -1,15 +1,21 @@
 import { spawn } from "node:child_process";
 import { readFile, rm } from "node:fs/promises";
-import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import type { EnclaveLimits } from "../measurement.js";
+import {
+  MIB,
+  WASI_RUNNER,
+  withRlimits,
+  outcomeOfExit,
+  permissionArgs,
+  withoutNetwork,
+  type SandboxOutcome,
+} from "./command.js";
 import { detectIsolation, type IsolationSupport } from "./isolation.js";
 import { folderSize } from "./outputSize.js";
 import { childrenOf, sampleProcess } from "./procStats.js";
 
-/** How a sandboxed run ended. */
-export type SandboxOutcome =
-  "ok" | "failed" | "timeout" | "cpu-limit" | "memory-limit" | "output-limit";
+export type { SandboxOutcome } from "./command.js";
 
 export interface SandboxSpec {
   runtime: "node" | "wasi";
@@ -54,10 +60,6 @@ export interface SandboxResult {
   stderr?: string;
 }
 
-const WASI_RUNNER = fileURLToPath(new URL("./wasiRunner.mjs", import.meta.url));
-const MIB = 1024 * 1024;
-/** Address-space headroom above the memory limit: V8 reserves far more than it commits. */
-const ADDRESS_SPACE_HEADROOM = 1024 * MIB;
 const STDERR_KEEP = 8192;
 
 /**
@@ -72,37 +74,18 @@ export async function runSandboxed(spec: SandboxSpec): Promise<SandboxResult> {
   const iso = spec.isolation ?? detectIsolation();
   const { limits } = spec;
   const node = spec.nodePath ?? process.execPath;
-  const nodeArgs = [
-    "--permission",
-    `--allow-fs-read=${spec.appDir}`,
-    `--allow-fs-read=${spec.inDir}`,
-    `--allow-fs-read=${spec.outDir}`,
-    `--allow-fs-write=${spec.outDir}`,
-    `--max-old-space-size=${Math.max(16, limits.memoryMb)}`,
-    "--disable-wasm-trap-handler",
-    "--no-warnings",
-  ];
-  if (spec.runtime === "wasi") {
-    nodeArgs.push("--allow-wasi", `--allow-fs-read=${WASI_RUNNER}`, WASI_RUNNER);
-    nodeArgs.push(join(spec.appDir, spec.entrypoint));
-  } else {
-    nodeArgs.push(join(spec.appDir, spec.entrypoint));
-  }
-  nodeArgs.push(spec.inDir, spec.outDir, ...(spec.args ?? []));
+  const nodeArgs = permissionArgs({
+    runtime: spec.runtime,
+    appDir: spec.appDir,
+    inDir: spec.inDir,
+    outDir: spec.outDir,
+    memoryMb: limits.memoryMb,
+    trusted: spec.runtime === "wasi" ? [WASI_RUNNER] : [],
+  });
+  if (spec.runtime === "wasi") nodeArgs.push(WASI_RUNNER);
+  nodeArgs.push(join(spec.appDir, spec.entrypoint), spec.inDir, spec.outDir, ...(spec.args ?? []));
 
-  let command = [node, ...nodeArgs];
-  if (iso.rlimits) {
-    const cpuSeconds = Math.ceil(limits.cpuMs / 1000) + 1;
-    command = [
-      iso.prlimitPath,
-      `--cpu=${cpuSeconds}:${cpuSeconds + 1}`,
-      `--as=${limits.memoryMb * MIB + ADDRESS_SPACE_HEADROOM}`,
-      `--fsize=${limits.outputBytes}`,
-      "--core=0",
-      "--",
-      ...command,
-    ];
-  }
+  let command = withRlimits([node, ...nodeArgs], iso, limits, Math.ceil(limits.cpuMs / 1000) + 1);
   const statsFile = join(
     spec.scratchDir ?? join(spec.outDir, ".."),
     `.usage-${process.pid}-${Date.now()}`,
@@ -118,7 +101,7 @@ export async function runSandboxed(spec: SandboxSpec): Promise<SandboxResult> {
       `${Math.ceil(limits.wallMs / 1000) + 2}s`,
       ...command,
     ];
-  if (iso.network) command = [iso.unsharePath, "-n", "--", ...command];
+  command = withoutNetwork(command, iso);
 
   const started = performance.now();
   const child = spawn(command[0], command.slice(1), {
@@ -208,20 +191,16 @@ export async function runSandboxed(spec: SandboxSpec): Promise<SandboxResult> {
     await rm(statsFile, { force: true });
   }
 
-  let outcome: SandboxOutcome = killedFor ?? "ok";
-  if (!killedFor) {
-    if (folderSize(spec.outDir, limits.outputBytes) > limits.outputBytes) outcome = "output-limit";
-    else if (exitSignal === "SIGXCPU" || cpuMs > limits.cpuMs) outcome = "cpu-limit";
-    else if (exitSignal === "SIGXFSZ") outcome = "output-limit";
-    else if (
-      /heap limit|out of memory|Allocation failed|Cannot allocate/i.test(stderr) ||
-      exitSignal === "SIGABRT" ||
-      exitSignal === "SIGTRAP" ||
-      exitCode === 134
-    )
-      outcome = "memory-limit";
-    else if (exitCode !== 0) outcome = "failed";
-  }
+  const outcome =
+    killedFor ??
+    outcomeOfExit({
+      exitCode,
+      signal: exitSignal,
+      stderr,
+      cpuMs,
+      cpuLimitMs: limits.cpuMs,
+      outputTooLarge: folderSize(spec.outDir, limits.outputBytes) > limits.outputBytes,
+    });
   return {
     outcome,
     exitCode: exitCode,
