@@ -1,7 +1,7 @@
 import { KeepAliveJsonRpcProvider } from "../core/rpcProvider.js";
 import { readFileSync, writeFileSync, renameSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { Wallet } from "ethers";
+import { fastWallet } from "../core/crypto/fastWallet.js";
 import pino, { type Logger } from "pino";
 import { createClient, type PolisClient } from "../sdk/client.js";
 
@@ -80,7 +80,7 @@ export async function rpcClient(
   deploymentsDir: string,
 ): Promise<PolisClient> {
   const provider = new KeepAliveJsonRpcProvider(rpc, { pollingInterval: 250 });
-  return createClient({ signer: new Wallet(privateKey, provider), deploymentsDir });
+  return createClient({ signer: fastWallet(privateKey, provider), deploymentsDir });
 }
 
 /**

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Wallet } from "ethers";
+import { fastWallet } from "../core/crypto/fastWallet.js";
 import { createEnclaveHost } from "../enclave/enclaveHost.js";
 import { loadPoolConfig, readKeyFile } from "../pool/config.js";
 import {
@@ -37,7 +37,7 @@ if (!spec) throw new Error(`pool config has no worker #${index}`);
 const name = `worker${index}`;
 const logger = processLogger(name);
 const key = readKeyFile(spec.keyFile);
-const wallet = new Wallet(key);
+const wallet = fastWallet(key);
 const client = await rpcClient(config.rpc, key, config.deployments);
 const dataDir = join(config.dataDir, name);
 const bundles = new AppBundles(client, join(dataDir, "bundles"));
