@@ -118,6 +118,7 @@ export function createScheduler(components: SchedulerComponents, init: Scheduler
   let publicUrl = init.publicUrl ?? "";
   let startedAt = 0;
   let flushTimer: NodeJS.Timeout | undefined;
+  let announcedAt = 0;
   const inFlight = new Set<Promise<unknown>>();
   const flushMs = init.flushMs ?? 300;
 
@@ -157,7 +158,13 @@ export function createScheduler(components: SchedulerComponents, init: Scheduler
       await batcher.flush(nowMs);
       await finalizer.tick(await chainNow(), nowMs);
       reclaimLostWork(store, heartbeatMs, nowMs, logger, metrics, startedAt);
-      if (added.length > 0 || store.tasksByState("pending", 1).length > 0) await announce();
+      // New deals are announced at once; work still pending, once per heartbeat period (workers
+      // ask for more whenever a slot frees and at every heartbeat anyway).
+      const waiting = store.tasksByState("pending", 1).length > 0;
+      if (added.length > 0 || (waiting && nowMs - announcedAt >= heartbeatMs)) {
+        announcedAt = nowMs;
+        await announce();
+      }
     } catch (err) {
       metrics.failures.inc({ cause: "rpc" });
       logger.warn({ err: (err as Error).message }, "scheduler pass failed; retrying next tick");

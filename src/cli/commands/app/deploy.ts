@@ -128,7 +128,7 @@ function bundleEnclaveConfig(bundle: Uint8Array): EnclaveConfig {
   const entry = unpackArchive(bundle).find((e) => e.path === BUNDLE_CONFIG_FILE);
   if (!entry)
     throw new UserError(`The bundle has no ${BUNDLE_CONFIG_FILE}: a TEE app needs one.`, {
-      hint: `Add ${BUNDLE_CONFIG_FILE} to the app folder: {"entrypoint", "runtime": "node"|"wasi", "limits": {"cpuMs", "memoryMb", "outputBytes", "wallMs"}, "debug": false}.`,
+      hint: `Add ${BUNDLE_CONFIG_FILE} to the app folder: {"entrypoint", "runtime": "node"|"wasi", "limits": {"cpuMs", "memoryMb", "outputBytes", "wallMs"}, "debug": false} (optionally "reuse": "deal" for a warm sandbox per deal).`,
     });
   let value: unknown;
   try {
