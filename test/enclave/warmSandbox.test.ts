@@ -8,14 +8,13 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { createServer, type Server } from "node:net";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { WarmSandboxes } from "../../src/enclave/host/warmSandboxes.js";
 import type { EnclaveLimits } from "../../src/enclave/measurement.js";
 import { WarmSandbox, type WarmSandboxSpec } from "../../src/enclave/sandbox/warmSandbox.js";
 import { APPS_DIR } from "./helpers/teeMarket.js";
+import { countingServer, expectProbeIsolated } from "./helpers/probe.js";
 import { openProbeWasiApp } from "./helpers/wasm.js";
 
 const LIMITS: EnclaveLimits = { cpuMs: 2_000, memoryMb: 128, outputBytes: 1 << 20, wallMs: 5_000 };
@@ -110,16 +109,9 @@ describe("Warm enclave sandbox (apps measured with reuse: deal)", function () {
   });
 
   describe("a hostile app", () => {
-    let server: Server;
-    let connections = 0;
-    let port = 0;
+    let server: Awaited<ReturnType<typeof countingServer>>;
     before(async () => {
-      server = createServer((c) => {
-        connections++;
-        c.destroy();
-      });
-      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-      port = (server.address() as AddressInfo).port;
+      server = await countingServer();
     });
     after(() => server.close());
 
@@ -131,23 +123,11 @@ describe("Warm enclave sandbox (apps measured with reuse: deal)", function () {
       writeFileSync(key, "-----BEGIN PRIVATE KEY-----", { mode: 0o400 });
       const s = await start({ appDir: join(APPS_DIR, "probe"), entrypoint: "probe.mjs" });
       writeFileSync(join(s.inDir, "dataset"), "mine");
-      const r = await s.run([join(other, "dataset"), key, String(port)]);
+      const r = await s.run([join(other, "dataset"), key, String(server.port)]);
       expect(r.outcome, r.stderr).to.equal("ok");
       const report = JSON.parse(readFileSync(join(s.outDir, "probe.json"), "utf8"));
-      expect(report.readOwnInput).to.deep.equal({ ok: true, value: "1" });
-      for (const k of [
-        "readOtherTask",
-        "readWorkerKey",
-        "readProcEnviron",
-        "writeOutsideOut",
-        "symlinkOut",
-        "spawn",
-        "worker",
-      ])
-        expect(report[k], k).to.deep.equal({ ok: false, code: "ERR_ACCESS_DENIED" });
-      expect(report.env).to.deep.equal({ ok: true, value: "{}" }); // not even the IPC channel's
-      expect(report.connect.ok).to.equal(false);
-      expect(connections).to.equal(0);
+      expectProbeIsolated(report);
+      expect(server.connections()).to.equal(0);
     });
 
     const killed = [
