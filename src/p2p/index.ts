@@ -4,3 +4,4 @@ export * from "./pubsub.js";
 export * from "./rpc.js";
 export * from "./rateLimiter.js";
 export * from "./peerTarget.js";
+export * from "./rpcChannel.js";

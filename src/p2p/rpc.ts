@@ -4,6 +4,7 @@ import type { Multiaddr } from "@multiformats/multiaddr";
 import { ServiceError, UserError } from "../core/errors/index.js";
 import { addressOfPeer } from "./identity.js";
 import { RateLimiter } from "./rateLimiter.js";
+import { channelProtocol, serveRpcChannel } from "./rpcChannel.js";
 
 /** Who sent a request: the authenticated wallet behind the connection. */
 export interface RpcContext {
@@ -30,8 +31,9 @@ const DEFAULT_MAX = 1 << 20;
 
 /**
  * Serves a request/response protocol: one length-prefixed JSON request and one response per
- * stream. Frames above the size limit, malformed JSON and peers over their rate are refused
- * without reaching the handler.
+ * stream, and on `<protocol>/channel` many requests per stream, tagged with ids (rpcChannel.ts).
+ * Frames above the size limit, malformed JSON and peers over their rate are refused without
+ * reaching the handler.
  */
 export async function handleRpc(
   node: Libp2p,
@@ -62,13 +64,7 @@ export async function handleRpc(
       } catch (err) {
         return refuse(`bad request: ${(err as Error).name}`);
       }
-      let response: unknown;
-      try {
-        response = { ok: await handler(request, ctx) };
-      } catch (err) {
-        const e = err as Error & { shortMessage?: string };
-        response = { error: { name: e.name ?? "Error", message: e.shortMessage ?? e.message } };
-      }
+      const response = await answer(handler, request, ctx);
       try {
         await lp.write(Buffer.from(JSON.stringify(response)), {
           signal: AbortSignal.timeout(timeoutMs),
@@ -80,6 +76,25 @@ export async function handleRpc(
     },
     { maxInboundStreams: 64, force: true },
   );
+  await serveRpcChannel(node, channelProtocol(protocol), handler, {
+    maxMessageBytes,
+    limiter,
+    onRefused: options.onRefused,
+  });
+}
+
+/** A handler's outcome as the wire carries it: `{ ok }` or `{ error: { name, message } }`. */
+export async function answer(
+  handler: RpcHandler,
+  request: unknown,
+  ctx: RpcContext,
+): Promise<{ ok: unknown } | { error: { name: string; message: string } }> {
+  try {
+    return { ok: await handler(request, ctx) };
+  } catch (err) {
+    const e = err as Error & { shortMessage?: string };
+    return { error: { name: e.name ?? "Error", message: e.shortMessage ?? e.message } };
+  }
 }
 
 /** An RPC answered with an error by the remote handler. */

@@ -2,7 +2,13 @@ import { join } from "node:path";
 import { Wallet, getAddress } from "ethers";
 import type { Logger } from "pino";
 import type { PolisClient } from "../sdk/client.js";
-import { RpcRemoteError, callRpc, createP2PNode, peerTarget, type P2PNode } from "../p2p/index.js";
+import {
+  RpcChannels,
+  RpcRemoteError,
+  createP2PNode,
+  peerTarget,
+  type P2PNode,
+} from "../p2p/index.js";
 import {
   POOL_PROTOCOL,
   workTopic,
@@ -84,6 +90,8 @@ export function createWorker(components: WorkerComponents, init: WorkerInit): Po
   let schedulerAddr = init.scheduler;
   let scheduler = peerTarget(schedulerAddr);
   let node: P2PNode | undefined;
+  /** One long-lived stream to the scheduler carries every request (p2p/rpcChannel.ts). */
+  let channels: RpcChannels | undefined;
   let pool: HelloResponse | undefined;
   let metricsServer: MetricsServer | undefined;
   let heartbeatTimer: NodeJS.Timeout | undefined;
@@ -94,8 +102,9 @@ export function createWorker(components: WorkerComponents, init: WorkerInit): Po
   async function call<T>(request: unknown): Promise<T> {
     try {
       if (scheduler.address !== schedulerAddr) scheduler = peerTarget(schedulerAddr);
-      return await callRpc<T>(node!, scheduler.dialable(node!), POOL_PROTOCOL, request, {
+      return await channels!.call<T>(scheduler.dialable(node!), POOL_PROTOCOL, request, {
         timeoutMs: 15_000,
+        key: schedulerAddr,
       });
     } catch (err) {
       if (!(err instanceof RpcRemoteError)) {
@@ -272,6 +281,7 @@ export function createWorker(components: WorkerComponents, init: WorkerInit): Po
         isAllowed: (peer) => peer === schedulerAddress,
       });
       await node.start();
+      channels = new RpcChannels(node);
       pool = await joinPool();
       if (!pool) return;
       node.services.pubsub.subscribe(workTopic(pool.pool));
@@ -307,6 +317,7 @@ export function createWorker(components: WorkerComponents, init: WorkerInit): Po
         await call({ type: "release", taskIds: handBack }).catch(() => undefined);
         logger.info({ tasks: handBack }, "handed unfinished tasks back");
       }
+      channels?.close();
       await node?.stop();
       await metricsServer?.close();
       store.close();
