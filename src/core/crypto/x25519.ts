@@ -32,6 +32,12 @@ export function generateX25519KeyPair(): X25519KeyPair {
   };
 }
 
+/** A fresh X25519 key kept as a KeyObject (an enclave's per-task key: never exported). */
+export function generateX25519Key(): { publicKey: Buffer; privateKey: KeyObject } {
+  const { publicKey, privateKey } = generateKeyPairSync("x25519");
+  return { publicKey: rawPublicKey(publicKey), privateKey };
+}
+
 /** Raw 32-byte public key of a private key PEM. */
 export function publicKeyOf(privateKeyPem: string): Buffer {
   return rawPublicKey(createPublicKey(createPrivateKey(privateKeyPem)));
@@ -88,12 +94,13 @@ export function sealTo(
  * @throws UserError when the key is wrong or the data was altered.
  */
 export function openWith(
-  privateKeyPem: string,
+  privateKeyPem: string | KeyObject,
   parts: SealedParts,
   aad: Uint8Array,
   info: string,
 ): Buffer {
-  const privateKey = createPrivateKey(privateKeyPem);
+  const privateKey =
+    typeof privateKeyPem === "string" ? createPrivateKey(privateKeyPem) : privateKeyPem;
   const recipient = rawPublicKey(createPublicKey(privateKey));
   const shared = diffieHellman({ privateKey, publicKey: publicKeyFromRaw(parts.ephemeralKey) });
   const key = deriveKey(shared, parts.ephemeralKey, recipient, info);
@@ -161,7 +168,11 @@ export function sealEnvelope(
   };
 }
 
-export function openEnvelope(privateKeyPem: string, envelope: Envelope, aad: Uint8Array): Buffer {
+export function openEnvelope(
+  privateKeyPem: string | KeyObject,
+  envelope: Envelope,
+  aad: Uint8Array,
+): Buffer {
   return openWith(
     privateKeyPem,
     {

@@ -21,7 +21,7 @@ import { taskId as computeTaskId } from "../../core/deal.js";
 import { packArchive } from "../../core/crypto/archive.js";
 import { sha256Hex } from "../../core/crypto/bytes.js";
 import { decryptDataset } from "../../core/crypto/datasetFile.js";
-import { encryptResult, generateX25519KeyPair, openEnvelope } from "../../core/crypto/x25519.js";
+import { encryptResult, generateX25519Key, openEnvelope } from "../../core/crypto/x25519.js";
 import {
   ATTESTATION_STATEMENT_TYPES,
   ENCLAVE_RESULT_TYPES,
@@ -106,7 +106,7 @@ export async function runPipeline(
     // Per-task enclave identity.
     const enclaveKey = randomPrivateKey();
     const enclave = { address: addressOfPrivateKey(enclaveKey) };
-    const encryption = generateX25519KeyPair();
+    const encryption = generateX25519Key();
     const t1 = performance.now();
 
     // Attestation and key release.
@@ -142,7 +142,7 @@ export async function runPipeline(
       enclave: enclave.address,
       mrenclave,
       domain,
-      privateKeyPem: encryption.privateKeyPem,
+      privateKey: encryption.privateKey,
     });
     if (!secrets.beneficiaryKey)
       throw new EnclaveError(
@@ -296,7 +296,7 @@ function openSession(
     enclave: string;
     mrenclave: string;
     domain: ReturnType<typeof taskDomain>;
-    privateKeyPem: string;
+    privateKey: KeyObject;
   },
 ): ReleasedSecrets {
   const bad = (why: string): never => {
@@ -315,7 +315,7 @@ function openSession(
   if (!signer) bad("attestation signature");
   if (signer!.toLowerCase() !== String(session.verifier).toLowerCase()) bad("verifier");
   try {
-    const plain = openEnvelope(expected.privateKeyPem, session.secrets, getBytes(expected.taskId));
+    const plain = openEnvelope(expected.privateKey, session.secrets, getBytes(expected.taskId));
     return JSON.parse(plain.toString("utf8")) as ReleasedSecrets;
   } catch (cause) {
     throw new EnclaveError("SessionResponseInvalid", "The sealed secrets do not open.", { cause });
