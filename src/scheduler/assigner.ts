@@ -6,6 +6,10 @@ import { replicasNeeded } from "./replication.js";
 import { TASK_STATUS } from "./chainSync.js";
 import type { CandidateRow, SchedulerStore } from "./store.js";
 
+/** Open tasks read per query while looking for a worker's next tasks, and at most in all. */
+const CANDIDATE_PAGE = 64;
+const MAX_CANDIDATES = 512;
+
 export interface AssignerInit {
   /** Tasks whose contribution deadline is closer than this are not handed out (seconds). */
   deadlineMarginSeconds: number;
@@ -49,39 +53,68 @@ export class Assigner {
     const free = Math.min(slots, capacity - this.store.busyAssignmentsOfWorker(worker));
     if (free <= 0) return [];
     const out: Assignment[] = [];
-    for (const task of this.store.candidateTasks(worker)) {
-      if (out.length >= free) break;
-      if (task.tee && !inventory?.tee) continue;
-      if (task.chainStatus >= TASK_STATUS.Revealing) continue;
-      if (task.active >= targetReplicas(task)) continue;
-      // Replicas must come from distinct workers; a trust-1 task may go back to the same worker.
-      if (task.trust > 1 && task.assignedToWorker > 0) continue;
-      if (task.trust <= 1 && this.store.assignment(task.taskId, worker)?.state === "active")
-        continue;
-      if (task.failedByWorkerAt !== null && this.someoneElseCanTry(task, worker, now)) continue;
-      const deal = toDeal(task.deal);
-      if (contributionDeadline(deal) <= chainNow + BigInt(this.init.deadlineMarginSeconds))
-        continue;
-      const assignment: Assignment = {
-        taskId: task.taskId,
-        dealId: task.dealId,
-        index: String(task.index),
-        deal: task.deal,
-        params: task.params,
-        mode: task.tee ? "tee" : "standard",
-        replicated: task.trust > 1,
-      };
-      if (!task.tee) {
-        assignment.authorization = await signWorkerAuthorization(this.scheduler, this.taskDomain, {
-          worker,
-          taskId: task.taskId,
-          enclave: ZeroAddress,
-        });
+    // A page of open tasks at a time, in deal order: a worker asking for one task of a big deal
+    // reads the tasks ahead of the first one it can take, not every open task of the pool.
+    // Choosing and claiming is synchronous: two workers' requests cannot claim one task between
+    // a read and a write (signing comes after, once the claims are recorded).
+    for (let offset = 0; out.length < free && offset < MAX_CANDIDATES; offset += CANDIDATE_PAGE) {
+      const page = this.store.candidateTasks(worker, CANDIDATE_PAGE, offset);
+      for (const task of page) {
+        if (out.length >= free) break;
+        const assignment = this.#claim(task, worker, inventory, chainNow, now);
+        if (assignment) out.push(assignment);
       }
-      this.store.assign(task.taskId, worker, now);
-      out.push(assignment);
+      if (page.length < CANDIDATE_PAGE) break;
+    }
+    try {
+      for (const a of out)
+        if (a.mode === "standard")
+          a.authorization = await signWorkerAuthorization(this.scheduler, this.taskDomain, {
+            worker,
+            taskId: a.taskId,
+            enclave: ZeroAddress,
+          });
+    } catch (err) {
+      // Nothing reaches the worker: hand the claims back.
+      for (const a of out) {
+        this.store.setAssignment(a.taskId, worker, { state: "released" }, now);
+        this.store.requeueIfIdle(a.taskId, now);
+      }
+      throw err;
     }
     return out;
+  }
+
+  /** Claims `task` for `worker` (recorded at once) when the worker may take it. */
+  #claim(
+    task: CandidateRow,
+    worker: string,
+    inventory: WorkerInventory | null,
+    chainNow: bigint,
+    now: number,
+  ): Assignment | undefined {
+    if (task.tee && !inventory?.tee) return undefined;
+    if (task.chainStatus >= TASK_STATUS.Revealing) return undefined;
+    if (task.active >= targetReplicas(task)) return undefined;
+    // Replicas must come from distinct workers; a trust-1 task may go back to the same worker.
+    if (task.trust > 1 && task.assignedToWorker > 0) return undefined;
+    if (task.trust <= 1 && this.store.assignment(task.taskId, worker)?.state === "active")
+      return undefined;
+    if (task.failedByWorkerAt !== null && this.someoneElseCanTry(task, worker, now))
+      return undefined;
+    const deal = toDeal(task.deal);
+    if (contributionDeadline(deal) <= chainNow + BigInt(this.init.deadlineMarginSeconds))
+      return undefined;
+    this.store.assign(task.taskId, worker, now);
+    return {
+      taskId: task.taskId,
+      dealId: task.dealId,
+      index: String(task.index),
+      deal: task.deal,
+      params: task.params,
+      mode: task.tee ? "tee" : "standard",
+      replicated: task.trust > 1,
+    };
   }
 
   /**

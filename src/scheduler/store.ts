@@ -218,7 +218,8 @@ export class SchedulerStore {
   }
 
   /** Open tasks in deal order, with their active assignment count and whether `worker` had one. */
-  candidateTasks(worker: string, limit = 500): CandidateRow[] {
+  /** Open tasks in deal order with what the assigner needs, a page at a time. */
+  candidateTasks(worker: string, limit = 64, offset = 0): CandidateRow[] {
     const rows = this.db
       .prepare(
         `SELECT t.*, d.trust, d.tee, d.deal, d.params,
@@ -228,19 +229,25 @@ export class SchedulerStore {
               WHERE a.task_id = t.task_id AND a.worker = ? AND a.state = 'failed') AS failed_at
          FROM tasks t JOIN deals d ON d.deal_id = t.deal_id
          WHERE t.state IN ('pending', 'running')
-         ORDER BY d.block, t.deal_id, t.idx LIMIT ?`,
+         ORDER BY d.block, t.deal_id, t.idx LIMIT ? OFFSET ?`,
       )
-      .all(worker, worker, limit) as Record<string, unknown>[];
-    return rows.map((r) => ({
-      ...toTask(r),
-      trust: Number(r.trust),
-      tee: Number(r.tee) === 1,
-      deal: JSON.parse(String(r.deal)),
-      params: String(r.params),
-      active: Number(r.active),
-      assignedToWorker: Number(r.mine),
-      failedByWorkerAt: r.failed_at === null ? null : Number(r.failed_at),
-    }));
+      .all(worker, worker, limit, offset) as Record<string, unknown>[];
+    const deals = new Map<string, Record<string, string>>(); // one JSON.parse per deal
+    return rows.map((r) => {
+      const dealJson = String(r.deal);
+      let deal = deals.get(dealJson);
+      if (!deal) deals.set(dealJson, (deal = JSON.parse(dealJson) as Record<string, string>));
+      return {
+        ...toTask(r),
+        trust: Number(r.trust),
+        tee: Number(r.tee) === 1,
+        deal,
+        params: String(r.params),
+        active: Number(r.active),
+        assignedToWorker: Number(r.mine),
+        failedByWorkerAt: r.failed_at === null ? null : Number(r.failed_at),
+      };
+    });
   }
 
   setTaskResult(taskId: string, resultUrl: string | null, callbackData: string | null): void {
