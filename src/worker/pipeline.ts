@@ -10,7 +10,7 @@ import type { TaskExecutor } from "./executor.js";
 import type { WorkerMetrics } from "./metrics.js";
 import { retryTransient } from "./retry.js";
 import type { LocalTask, WorkerStore } from "./store.js";
-import { verifyAssignment } from "./verify.js";
+import { verifyAssignment, type VerifiedDeals } from "./verify.js";
 
 const STATUS = { Unset: 0, Active: 1, Revealing: 2, Completed: 3, Failed: 4 } as const;
 
@@ -23,6 +23,8 @@ export interface PipelineDeps {
   call: <T>(request: unknown) => Promise<T>;
   logger: Logger;
   pollMs: number;
+  /** Deals already checked against the chain (one read per deal, not per task). */
+  verifiedDeals?: VerifiedDeals;
   /** Fault injection for crash tests: called with the phase about to start. */
   beforePhase?: (phase: string, taskId: string) => Promise<void> | void;
   metrics?: WorkerMetrics;
@@ -72,7 +74,9 @@ export async function runPipeline(
 
   if (local.phase === "assigned") {
     await hook("verify");
-    await timed("verify", () => verifyAssignment(client, deps.pool(), deps.worker, a));
+    await timed("verify", () =>
+      verifyAssignment(client, deps.pool(), deps.worker, a, deps.verifiedDeals),
+    );
     void progress({ phase: "started" });
     await hook("compute");
     store.update(taskId, { attempt: true });
@@ -280,7 +284,9 @@ async function waitUntilClosed(
   signal: AbortSignal,
 ): Promise<void> {
   while (!signal.aborted) {
-    if (deps.store.get(taskId)?.phase === "done") return;
+    // Heartbeat replies usually end the wait first: the chain is read only after a poll period.
+    await sleep(deps.pollMs * 4, signal);
+    if (signal.aborted || deps.store.get(taskId)?.phase === "done") return;
     const status = Number((await deps.client.taskManager.taskOf(taskId)).status);
     if (status === STATUS.Completed || status === STATUS.Failed) {
       deps.store.update(taskId, { phase: "done" });
@@ -291,7 +297,6 @@ async function waitUntilClosed(
       deps.store.update(taskId, { phase: "done" });
       return;
     }
-    await sleep(deps.pollMs * 4, signal);
   }
 }
 

@@ -23,6 +23,7 @@ import { serveMetrics, type MetricsServer } from "./metricsServer.js";
 import { TxQueue } from "../pool/txQueue.js";
 import { runPipeline } from "./pipeline.js";
 import { WorkerStore, type LocalPhase } from "./store.js";
+import { VerifiedDeals } from "./verify.js";
 
 export interface WorkerComponents {
   /** A client whose signer is the worker's wallet (it contributes, reveals and may push results). */
@@ -87,6 +88,7 @@ export function createWorker(components: WorkerComponents, init: WorkerInit): Po
   /** Tasks that still need a compute slot (not yet handed in or contributed). */
   const busy = new Set<string>();
   const txs = new TxQueue();
+  const verifiedDeals = new VerifiedDeals();
   let schedulerAddr = init.scheduler;
   let scheduler = peerTarget(schedulerAddr);
   let node: P2PNode | undefined;
@@ -136,6 +138,7 @@ export function createWorker(components: WorkerComponents, init: WorkerInit): Po
         call,
         logger,
         pollMs: init.pollMs ?? 500,
+        verifiedDeals,
         beforePhase: init.beforePhase,
         metrics,
         txs,
