@@ -101,10 +101,13 @@ export async function runPipeline(
     // A replicated task's contribution commits to this salt: it must survive an OS crash.
     store.update(taskId, { phase: "computed", outcome }, { durable: a.replicated });
     local = store.get(taskId)!;
-    void progress({
-      phase: "computed",
-      callbackData: outcome.callbackData === "0x" ? undefined : outcome.callbackData,
-    });
+    // A fast-path task's result request carries all of it moments later; only contributions,
+    // which wait on the chain, report the intermediate phases.
+    if (a.replicated)
+      void progress({
+        phase: "computed",
+        callbackData: outcome.callbackData === "0x" ? undefined : outcome.callbackData,
+      });
   }
 
   const outcome = local.outcome!;
@@ -135,7 +138,7 @@ export async function runPipeline(
     if (signal.aborted) return;
     store.update(taskId, { phase: "uploaded", resultUrl });
     local = store.get(taskId)!;
-    void progress({ phase: "uploaded", resultUrl });
+    if (a.replicated) void progress({ phase: "uploaded", resultUrl });
   }
 
   if (signal.aborted) return;
