@@ -47,15 +47,9 @@ export async function handleRpc(
   await node.handle(
     protocol,
     async (stream: Stream, connection: Connection) => {
-      const peerId = connection.remotePeer;
-      const address = addressOfPeer(peerId);
-      const ctx = address ? { peerId, address } : undefined;
-      const refuse = (reason: string) => {
-        options.onRefused?.(reason, ctx);
-        stream.abort(new Error(reason));
-      };
+      const { ctx, refuse } = callerOf(stream, connection, options.onRefused);
       if (!ctx) return refuse("not a wallet peer");
-      if (!limiter.take(address!)) return refuse("rate limited");
+      if (!limiter.take(ctx.address)) return refuse("rate limited");
       const lp = lpStream(stream, { maxDataLength: maxMessageBytes });
       let request: unknown;
       try {
@@ -81,6 +75,27 @@ export async function handleRpc(
     limiter,
     onRefused: options.onRefused,
   });
+}
+
+/**
+ * Who is calling on `stream` (the wallet behind the connection, if its peer id is one) and how to
+ * refuse them: report the reason, then reset the stream.
+ */
+export function callerOf(
+  stream: Stream,
+  connection: Connection,
+  onRefused?: (reason: string, ctx: RpcContext | undefined) => void,
+): { ctx: RpcContext | undefined; refuse(reason: string): void } {
+  const peerId = connection.remotePeer;
+  const address = addressOfPeer(peerId);
+  const ctx = address ? { peerId, address } : undefined;
+  return {
+    ctx,
+    refuse(reason) {
+      onRefused?.(reason, ctx);
+      stream.abort(new Error(reason));
+    },
+  };
 }
 
 /** A handler's outcome as the wire carries it: `{ ok }` or `{ error: { name, message } }`. */

@@ -2,9 +2,8 @@ import { lpStream, type LengthPrefixedStream } from "@libp2p/utils";
 import type { Connection, Libp2p, PeerId, Stream } from "@libp2p/interface";
 import type { Multiaddr } from "@multiformats/multiaddr";
 import { ServiceError, UserError } from "../core/errors/index.js";
-import { addressOfPeer } from "./identity.js";
 import type { RateLimiter } from "./rateLimiter.js";
-import { RpcRemoteError, answer, type RpcContext, type RpcHandler } from "./rpc.js";
+import { RpcRemoteError, answer, callerOf, type RpcContext, type RpcHandler } from "./rpc.js";
 
 /**
  * RPC channels: one long-lived stream per (peer, protocol) carrying many requests, each a
@@ -36,13 +35,7 @@ export async function serveRpcChannel(
   await node.handle(
     protocol,
     async (stream: Stream, connection: Connection) => {
-      const peerId = connection.remotePeer;
-      const address = addressOfPeer(peerId);
-      const ctx = address ? { peerId, address } : undefined;
-      const refuse = (reason: string) => {
-        o.onRefused?.(reason, ctx);
-        stream.abort(new Error(reason));
-      };
+      const { ctx, refuse } = callerOf(stream, connection, o.onRefused);
       if (!ctx) return refuse("not a wallet peer");
       const lp = lpStream(stream, { maxDataLength: o.maxMessageBytes });
       const send = (frame: unknown) =>

@@ -3,12 +3,11 @@ import { Wallet } from "ethers";
 import {
   RpcRemoteError,
   callRpc,
-  createP2PNode,
   dialAddressOf,
-  handleRpc,
   peerIdOfWallet,
   type P2PNode,
 } from "../../src/p2p/index.js";
+import { serveEcho, testNodes } from "./helpers.js";
 
 const PROTOCOL = "/polis/test/1.0.0";
 
@@ -16,46 +15,17 @@ describe("p2p", () => {
   const scheduler = Wallet.createRandom();
   const worker = Wallet.createRandom();
   const stranger = Wallet.createRandom();
-  const nodes: P2PNode[] = [];
+  const { node, stopAll } = testNodes();
   let server: P2PNode;
   let served: string[];
   let refused: string[];
 
-  async function node(wallet: { privateKey: string }, allowed: string[]): Promise<P2PNode> {
-    const n = await createP2PNode({
-      walletPrivateKey: wallet.privateKey,
-      isAllowed: (address) => allowed.includes(address),
-    });
-    await n.start();
-    nodes.push(n);
-    return n;
-  }
-
   beforeEach(async () => {
-    served = [];
-    refused = [];
     server = await node(scheduler, [worker.address]);
-    await handleRpc(
-      server,
-      PROTOCOL,
-      async (request, ctx) => {
-        served.push(ctx.address);
-        const r = request as { fail?: boolean; echo?: string };
-        if (r.fail) throw new Error("handler said no");
-        return { echo: r.echo, from: ctx.address };
-      },
-      {
-        maxMessageBytes: 1024,
-        burst: 5,
-        perSecond: 1,
-        onRefused: (reason) => refused.push(reason),
-      },
-    );
+    ({ served, refused } = await serveEcho(server, PROTOCOL, 5));
   });
 
-  afterEach(async () => {
-    await Promise.all(nodes.splice(0).map((n) => n.stop()));
-  });
+  afterEach(stopAll);
 
   it("binds the peer id to the wallet address", () => {
     expect(peerIdOfWallet(worker.privateKey).toString()).to.match(/^16Uiu2/);

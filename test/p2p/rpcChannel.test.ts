@@ -5,31 +5,20 @@ import {
   RpcChannels,
   RpcRemoteError,
   channelProtocol,
-  createP2PNode,
   dialAddressOf,
-  handleRpc,
   type P2PNode,
 } from "../../src/p2p/index.js";
+import { serveEcho, testNodes } from "./helpers.js";
 
 const PROTOCOL = "/polis/test-channel/1.0.0";
 
 describe("p2p RPC channels (many requests on one stream)", () => {
   const scheduler = Wallet.createRandom();
   const worker = Wallet.createRandom();
-  const nodes: P2PNode[] = [];
+  const { node, stopAll } = testNodes();
   let server: P2PNode;
   let served: string[];
   let refused: string[];
-
-  async function node(wallet: { privateKey: string }, allowed: string[]): Promise<P2PNode> {
-    const n = await createP2PNode({
-      walletPrivateKey: wallet.privateKey,
-      isAllowed: (address) => allowed.includes(address),
-    });
-    await n.start();
-    nodes.push(n);
-    return n;
-  }
   const channelStreams = (n: P2PNode) =>
     n
       .getConnections()
@@ -37,31 +26,11 @@ describe("p2p RPC channels (many requests on one stream)", () => {
       .filter((s) => s.protocol === channelProtocol(PROTOCOL)).length;
 
   beforeEach(async () => {
-    served = [];
-    refused = [];
     server = await node(scheduler, [worker.address]);
-    await handleRpc(
-      server,
-      PROTOCOL,
-      async (request, ctx) => {
-        const r = request as { fail?: boolean; echo?: string; delayMs?: number };
-        served.push(String(r.echo));
-        if (r.delayMs) await new Promise((done) => setTimeout(done, r.delayMs));
-        if (r.fail) throw new Error("handler said no");
-        return { echo: r.echo, from: ctx.address };
-      },
-      {
-        maxMessageBytes: 1024,
-        burst: 20,
-        perSecond: 1,
-        onRefused: (reason) => refused.push(reason),
-      },
-    );
+    ({ served, refused } = await serveEcho(server, PROTOCOL, 20));
   });
 
-  afterEach(async () => {
-    await Promise.all(nodes.splice(0).map((n) => n.stop()));
-  });
+  afterEach(stopAll);
 
   it("carries concurrent requests on one stream and matches answers that come back out of order", async () => {
     const client = await node(worker, [scheduler.address]);
