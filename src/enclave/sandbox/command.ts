@@ -7,6 +7,8 @@ export type SandboxOutcome =
   "ok" | "failed" | "timeout" | "cpu-limit" | "memory-limit" | "output-limit";
 
 export const WASI_RUNNER = fileURLToPath(new URL("./wasiRunner.mjs", import.meta.url));
+/** The WASI helper both bootstraps import (a sandbox running a wasi app may read it). */
+export const WASI_APP = fileURLToPath(new URL("./wasiApp.mjs", import.meta.url));
 export const MIB = 1024 * 1024;
 /** Address-space headroom above the memory limit: V8 reserves far more than it commits. */
 const ADDRESS_SPACE_HEADROOM = 1024 * MIB;

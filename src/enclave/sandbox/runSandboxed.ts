@@ -4,6 +4,7 @@ import { join } from "node:path";
 import type { EnclaveLimits } from "../measurement.js";
 import {
   MIB,
+  WASI_APP,
   WASI_RUNNER,
   withRlimits,
   outcomeOfExit,
@@ -80,7 +81,7 @@ export async function runSandboxed(spec: SandboxSpec): Promise<SandboxResult> {
     inDir: spec.inDir,
     outDir: spec.outDir,
     memoryMb: limits.memoryMb,
-    trusted: spec.runtime === "wasi" ? [WASI_RUNNER] : [],
+    trusted: spec.runtime === "wasi" ? [WASI_RUNNER, WASI_APP] : [],
   });
   if (spec.runtime === "wasi") nodeArgs.push(WASI_RUNNER);
   nodeArgs.push(join(spec.appDir, spec.entrypoint), spec.inDir, spec.outDir, ...(spec.args ?? []));

@@ -7,25 +7,16 @@
 // node: the entry module is imported once; its default export is called per task as
 //   handler(inDir, outDir, args). Module state lives as long as the process (same deal only).
 // wasi: the module is compiled once and instantiated fresh per task (no state survives a task).
-import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 
 const [runtime, entryPath, inDir, outDir] = process.argv.slice(2);
 
 async function prepare() {
   if (runtime === "wasi") {
-    const { WASI } = await import("node:wasi");
-    const module = await WebAssembly.compile(await readFile(entryPath));
+    const { loadWasiApp } = await import("./wasiApp.mjs");
+    const run = await loadWasiApp(entryPath, inDir, outDir);
     return async (args) => {
-      const wasi = new WASI({
-        version: "preview1",
-        args: ["app", "/in", "/out", ...args],
-        env: {},
-        preopens: { "/in": inDir, "/out": outDir },
-        returnOnExit: true,
-      });
-      const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
-      const code = wasi.start(instance);
+      const code = await run(args);
       if (code !== 0) throw new Error(`exit ${code}`);
     };
   }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { EnclaveLimits } from "../measurement.js";
 import {
   MIB,
+  WASI_APP,
   outcomeOfExit,
   permissionArgs,
   withRlimits,
@@ -87,7 +88,7 @@ export class WarmSandbox {
       inDir: this.inDir,
       outDir: this.outDir,
       memoryMb: limits.memoryMb,
-      trusted: [WARM_RUNNER],
+      trusted: spec.runtime === "wasi" ? [WARM_RUNNER, WASI_APP] : [WARM_RUNNER],
     });
     args.push(WARM_RUNNER, spec.runtime, join(spec.appDir, spec.entrypoint));
     args.push(this.inDir, this.outDir);
