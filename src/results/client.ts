@@ -8,32 +8,47 @@ async function signedHeaders(
   kind: "result" | "receipt",
   contentHash: string,
   taskId: string,
+  receiptContentHash?: string,
 ) {
   const issuedAt = Math.floor(Date.now() / 1000);
   return {
     "x-polis-task": taskId,
     "x-polis-issued-at": String(issuedAt),
     "x-polis-signature": await signer.signMessage(
-      uploadMessage(kind, contentHash, taskId, issuedAt),
+      uploadMessage(kind, contentHash, taskId, issuedAt, receiptContentHash),
     ),
   };
 }
 
-/** Uploads an encrypted result blob; returns its URL (what goes on-chain as `results`). */
+const sha256 = (data: Uint8Array | string) =>
+  "0x" + createHash("sha256").update(data).digest("hex");
+
+/**
+ * Uploads an encrypted result blob, with the task's signed usage receipt (canonical JSON) when
+ * there is one: both in one request. Returns the blob's URL (what goes on-chain as `results`).
+ */
 export async function uploadResult(
   baseUrl: string,
   signer: Signer,
   taskId: string,
   blob: Uint8Array,
+  receipt?: string,
 ): Promise<string> {
-  const sha = "0x" + createHash("sha256").update(blob).digest("hex");
+  const receiptBytes = receipt === undefined ? undefined : Buffer.from(receipt, "utf8");
   const res = await fetch(`${baseUrl}/results`, {
     method: "PUT",
     headers: {
       "content-type": "application/octet-stream",
-      ...(await signedHeaders(signer, "result", sha, taskId)),
+      ...(receiptBytes && { "x-polis-receipt-length": String(receiptBytes.length) }),
+      ...(await signedHeaders(
+        signer,
+        "result",
+        sha256(blob),
+        taskId,
+        receiptBytes && sha256(receiptBytes),
+      )),
     },
-    body: blob,
+    body: receiptBytes ? Buffer.concat([receiptBytes, blob]) : blob,
   }).catch((cause) => {
     throw new ServiceError(`Result store ${baseUrl} is unreachable.`, { cause });
   });
@@ -49,12 +64,11 @@ export async function uploadReceipt(
   taskId: string,
   body: string,
 ): Promise<void> {
-  const sha = "0x" + createHash("sha256").update(body).digest("hex");
   const res = await fetch(`${baseUrl}/receipts/${taskId}`, {
     method: "PUT",
     headers: {
       "content-type": "application/json",
-      ...(await signedHeaders(signer, "receipt", sha, taskId)),
+      ...(await signedHeaders(signer, "receipt", sha256(body), taskId)),
     },
     body,
   }).catch((cause) => {

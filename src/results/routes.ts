@@ -20,11 +20,17 @@ export interface ResultRoutesInit {
   now?: () => number;
 }
 
+/** Largest receipt accepted, alone or along with its result. */
+const MAX_RECEIPT_BYTES = 64 * 1024;
+
 /**
  * Result store routes: `PUT /results` and `PUT /receipts/:taskId` need a worker's signature;
  * `GET /results/:sha256` and `GET /receipts/:taskId[/:receiptHash]` are open (results are
  * encrypted to the beneficiary, receipts are signed by the enclave). A receipt is stored under
  * its hash: verifiers fetch the one whose hash the chain holds, whatever else was uploaded.
+ * A worker hands in a TEE task's output in one request: `PUT /results` with
+ * `X-Polis-Receipt-Length: n`, the receipt's n bytes first, then the blob (one signature over
+ * both, one commit for both).
  */
 export function resultRoutes(store: ResultStore, init: ResultRoutesInit, logger: Logger): Router {
   const router = express.Router();
@@ -39,6 +45,7 @@ export function resultRoutes(store: ResultStore, init: ResultRoutesInit, logger:
     res: Response,
     kind: "result" | "receipt",
     contentHash: string,
+    receiptContentHash?: string,
   ): string | undefined {
     const taskId = String(req.header("x-polis-task") ?? "");
     const issuedAt = Number(req.header("x-polis-issued-at"));
@@ -55,7 +62,10 @@ export function resultRoutes(store: ResultStore, init: ResultRoutesInit, logger:
       });
       return undefined;
     }
-    const signer = uploadSigner(uploadMessage(kind, contentHash, taskId, issuedAt), signature);
+    const signer = uploadSigner(
+      uploadMessage(kind, contentHash, taskId, issuedAt, receiptContentHash),
+      signature,
+    );
     if (!signer || !init.isUploader(signer)) {
       res
         .status(403)
@@ -65,18 +75,56 @@ export function resultRoutes(store: ResultStore, init: ResultRoutesInit, logger:
     return signer;
   }
 
-  router.put("/results", express.raw({ type: () => true, limit: maxBlobBytes }), (req, res) => {
+  /** Checks a signed receipt for `taskId` and that the task has room for it; answers if not. */
+  function acceptReceipt(res: Response, taskId: string, body: string): string | undefined {
+    const parsed = parseSignedReceipt(body, taskId);
+    if ("error" in parsed) return void res.status(400).json({ error: parsed.error });
+    // A task runs a few times at most (re-assignments, replicas): a worker that keeps minting
+    // enclave keys to sign receipts fills no disk.
+    if (
+      store.getReceipt(taskId, parsed.hash) === undefined &&
+      store.receiptCount(taskId) >= maxReceiptsPerTask
+    )
+      return void res.status(409).json({
+        error: `This task already has ${maxReceiptsPerTask} receipts; no more are stored.`,
+      });
+    return parsed.hash;
+  }
+
+  const rawBody = express.raw({ type: () => true, limit: maxBlobBytes + MAX_RECEIPT_BYTES });
+  router.put("/results", rawBody, async (req, res) => {
     if (!limiter.take(req.ip ?? "?"))
       return void res.status(429).json({ error: "Too many requests." });
     const body = req.body as Buffer;
     if (!Buffer.isBuffer(body) || body.length === 0)
       return void res.status(400).json({ error: "Empty body." });
-    const sha256 = createHash("sha256").update(body).digest("hex");
-    const uploader = authorize(req, res, "result", "0x" + sha256);
+    const split = splitReceipt(req.header("x-polis-receipt-length"), body);
+    if ("error" in split) return void res.status(400).json({ error: split.error });
+    const { receipt, blob } = split;
+    if (blob.length > maxBlobBytes)
+      return void res.status(413).json({ error: `Results are limited to ${maxBlobBytes} bytes.` });
+    const sha256 = createHash("sha256").update(blob).digest("hex");
+    const receiptSha =
+      receipt === undefined ? undefined : "0x" + createHash("sha256").update(receipt).digest("hex");
+    const uploader = authorize(req, res, "result", "0x" + sha256, receiptSha);
     if (!uploader) return;
-    store.put(body, String(req.header("x-polis-task")), uploader);
-    logger.info({ sha256, size: body.length, uploader }, "result stored");
-    res.status(201).json({ sha256, url: `${init.publicUrl}/results/${sha256}` });
+    const taskId = String(req.header("x-polis-task"));
+    let withReceipt: { hash: string; body: string } | undefined;
+    if (receipt !== undefined) {
+      const hash = acceptReceipt(res, taskId, receipt);
+      if (!hash) return;
+      withReceipt = { hash, body: receipt };
+    }
+    await store.put(blob, taskId, uploader, withReceipt);
+    logger.info(
+      { sha256, size: blob.length, uploader, receipt: withReceipt?.hash },
+      "result stored",
+    );
+    res.status(201).json({
+      sha256,
+      url: `${init.publicUrl}/results/${sha256}`,
+      ...(withReceipt && { receiptHash: withReceipt.hash }),
+    });
   });
 
   router.get("/results/:sha256", (req, res) => {
@@ -88,7 +136,7 @@ export function resultRoutes(store: ResultStore, init: ResultRoutesInit, logger:
 
   router.put(
     "/receipts/:taskId",
-    express.text({ type: () => true, limit: 64 * 1024 }),
+    express.text({ type: () => true, limit: MAX_RECEIPT_BYTES }),
     (req, res) => {
       const taskId = String(req.params.taskId);
       if (typeof req.body !== "string" || req.body.length === 0)
@@ -99,19 +147,10 @@ export function resultRoutes(store: ResultStore, init: ResultRoutesInit, logger:
       const contentHash = "0x" + createHash("sha256").update(req.body).digest("hex");
       const uploader = authorize(req, res, "receipt", contentHash);
       if (!uploader) return;
-      const parsed = parseSignedReceipt(req.body, taskId);
-      if ("error" in parsed) return void res.status(400).json({ error: parsed.error });
-      // A task runs a few times at most (re-assignments, replicas): a worker that keeps minting
-      // enclave keys to sign receipts fills no disk.
-      if (
-        store.getReceipt(taskId, parsed.hash) === undefined &&
-        store.receiptCount(taskId) >= maxReceiptsPerTask
-      )
-        return void res.status(409).json({
-          error: `This task already has ${maxReceiptsPerTask} receipts; no more are stored.`,
-        });
-      const created = store.putReceipt(taskId, parsed.hash, req.body, uploader);
-      res.status(created ? 201 : 200).json({ taskId, receiptHash: parsed.hash, created });
+      const hash = acceptReceipt(res, taskId, req.body);
+      if (!hash) return;
+      const created = store.putReceipt(taskId, hash, req.body, uploader);
+      res.status(created ? 201 : 200).json({ taskId, receiptHash: hash, created });
     },
   );
 
@@ -130,4 +169,18 @@ export function resultRoutes(store: ResultStore, init: ResultRoutesInit, logger:
   router.get("/receipts/:taskId/:receiptHash", serveReceipt);
 
   return router;
+}
+
+/** Splits a result upload into its receipt (the first `X-Polis-Receipt-Length` bytes) and blob. */
+function splitReceipt(
+  header: string | undefined,
+  body: Buffer,
+): { receipt?: string; blob: Buffer } | { error: string } {
+  if (header === undefined) return { blob: body };
+  const n = /^[0-9]{1,6}$/.test(header) ? Number(header) : NaN;
+  if (!(n > 0 && n <= MAX_RECEIPT_BYTES && n < body.length))
+    return {
+      error: `X-Polis-Receipt-Length must be the receipt's size in bytes (1-${MAX_RECEIPT_BYTES}), less than the body's.`,
+    };
+  return { receipt: body.subarray(0, n).toString("utf8"), blob: body.subarray(n) };
 }

@@ -1,14 +1,6 @@
 import { DatabaseSync } from "node:sqlite";
-import {
-  mkdirSync,
-  openSync,
-  fsyncSync,
-  closeSync,
-  writeSync,
-  renameSync,
-  readFileSync,
-  existsSync,
-} from "node:fs";
+import { mkdirSync, readFileSync, existsSync } from "node:fs";
+import { open, rename, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 
@@ -27,6 +19,7 @@ export interface StoredBlob {
 export class ResultStore {
   readonly #db: DatabaseSync;
   readonly #dir: string;
+  readonly #sql: ReturnType<typeof statements>;
 
   constructor(dir: string) {
     this.#dir = dir;
@@ -43,29 +36,37 @@ export class ResultStore {
         uploader TEXT NOT NULL, created_at INTEGER NOT NULL,
         PRIMARY KEY (task_id, receipt_hash));
     `);
+    this.#sql = statements(this.#db);
   }
 
-  /** Stores `data` under its sha256 (idempotent). Returns the hex digest without 0x. */
-  put(data: Uint8Array, taskId: string, uploader: string, now = Date.now()): string {
+  /**
+   * Stores `data` under its sha256 (idempotent) and records who uploaded it for which task, with
+   * the task's usage receipt when one comes along (one SQLite commit for both). The file is
+   * written and fsynced off the event loop, then renamed into place: a reader never sees a
+   * partial blob. Returns the hex digest without 0x and whether the receipt was new.
+   */
+  async put(
+    data: Uint8Array,
+    taskId: string,
+    uploader: string,
+    receipt?: { hash: string; body: string },
+    now = Date.now(),
+  ): Promise<{ sha256: string; receiptCreated: boolean }> {
     const sha256 = createHash("sha256").update(data).digest("hex");
     const path = this.#path(sha256);
-    if (!existsSync(path)) {
-      const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
-      const fd = openSync(tmp, "w", 0o644);
-      try {
-        writeSync(fd, data);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, path);
+    if (!existsSync(path)) await writeDurably(path, data);
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      this.#sql.insertBlob.run(sha256, data.length, taskId.toLowerCase(), uploader, now);
+      const receiptCreated = receipt
+        ? this.#insertReceipt(taskId, receipt.hash, receipt.body, uploader, now)
+        : false;
+      this.#db.exec("COMMIT");
+      return { sha256, receiptCreated };
+    } catch (err) {
+      this.#db.exec("ROLLBACK");
+      throw err;
     }
-    this.#db
-      .prepare(
-        "INSERT OR IGNORE INTO blobs (sha256, size, task_id, uploader, created_at) VALUES (?, ?, ?, ?, ?)",
-      )
-      .run(sha256, data.length, taskId.toLowerCase(), uploader, now);
-    return sha256;
   }
 
   /** The blob's bytes, re-checked against its address; undefined if absent or corrupted. */
@@ -78,8 +79,7 @@ export class ResultStore {
   }
 
   info(sha256: string): StoredBlob | undefined {
-    const row = this.#db.prepare("SELECT * FROM blobs WHERE sha256 = ?").get(sha256) as
-      Record<string, unknown> | undefined;
+    const row = this.#sql.blob.get(sha256) as Record<string, unknown> | undefined;
     if (!row) return undefined;
     return {
       sha256: String(row.sha256),
@@ -102,19 +102,23 @@ export class ResultStore {
     uploader: string,
     now = Date.now(),
   ): boolean {
-    const r = this.#db
-      .prepare(
-        "INSERT OR IGNORE INTO task_receipts (task_id, receipt_hash, body, uploader, created_at) VALUES (?, ?, ?, ?, ?)",
-      )
-      .run(taskId.toLowerCase(), hash.toLowerCase(), body, uploader, now);
+    return this.#insertReceipt(taskId, hash, body, uploader, now);
+  }
+
+  #insertReceipt(taskId: string, hash: string, body: string, uploader: string, now: number) {
+    const r = this.#sql.insertReceipt.run(
+      taskId.toLowerCase(),
+      hash.toLowerCase(),
+      body,
+      uploader,
+      now,
+    );
     return Number(r.changes) === 1;
   }
 
   /** How many receipts are stored for `taskId`. */
   receiptCount(taskId: string): number {
-    const row = this.#db
-      .prepare("SELECT COUNT(*) AS n FROM task_receipts WHERE task_id = ?")
-      .get(taskId.toLowerCase()) as { n: number };
+    const row = this.#sql.receiptCount.get(taskId.toLowerCase()) as { n: number };
     return Number(row.n);
   }
 
@@ -122,14 +126,8 @@ export class ResultStore {
   getReceipt(taskId: string, hash?: string): string | undefined {
     const row = (
       hash
-        ? this.#db
-            .prepare("SELECT body FROM task_receipts WHERE task_id = ? AND receipt_hash = ?")
-            .get(taskId.toLowerCase(), hash.toLowerCase())
-        : this.#db
-            .prepare(
-              "SELECT body FROM task_receipts WHERE task_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
-            )
-            .get(taskId.toLowerCase())
+        ? this.#sql.receipt.get(taskId.toLowerCase(), hash.toLowerCase())
+        : this.#sql.latestReceipt.get(taskId.toLowerCase())
     ) as { body: string } | undefined;
     return row?.body;
   }
@@ -145,4 +143,37 @@ export class ResultStore {
   #path(sha256: string): string {
     return join(this.#dir, "blobs", sha256);
   }
+}
+
+function statements(db: DatabaseSync) {
+  return {
+    insertBlob: db.prepare(
+      "INSERT OR IGNORE INTO blobs (sha256, size, task_id, uploader, created_at) VALUES (?, ?, ?, ?, ?)",
+    ),
+    blob: db.prepare("SELECT * FROM blobs WHERE sha256 = ?"),
+    insertReceipt: db.prepare(
+      "INSERT OR IGNORE INTO task_receipts (task_id, receipt_hash, body, uploader, created_at) VALUES (?, ?, ?, ?, ?)",
+    ),
+    receiptCount: db.prepare("SELECT COUNT(*) AS n FROM task_receipts WHERE task_id = ?"),
+    receipt: db.prepare("SELECT body FROM task_receipts WHERE task_id = ? AND receipt_hash = ?"),
+    latestReceipt: db.prepare(
+      "SELECT body FROM task_receipts WHERE task_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+    ),
+  };
+}
+
+/** Writes `data` to a temporary file, fsyncs it and renames it to `path`. */
+async function writeDurably(path: string, data: Uint8Array): Promise<void> {
+  const tmp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
+  const file = await open(tmp, "w", 0o644);
+  try {
+    await file.writeFile(data);
+    await file.sync();
+  } catch (err) {
+    await file.close();
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
+  await file.close();
+  await rename(tmp, path);
 }

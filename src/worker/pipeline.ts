@@ -5,7 +5,7 @@ import type { PolisClient } from "../sdk/client.js";
 import { RpcRemoteError } from "../p2p/rpc.js";
 import type { HelloResponse, ProgressRequest, ResultRequest } from "../pool/protocol.js";
 import type { TxQueue } from "../pool/txQueue.js";
-import { uploadReceipt, uploadResult } from "../results/client.js";
+import { uploadResult } from "../results/client.js";
 import type { TaskExecutor } from "./executor.js";
 import type { WorkerMetrics } from "./metrics.js";
 import { retryTransient } from "./retry.js";
@@ -115,23 +115,15 @@ export async function runPipeline(
   if (local.phase === "computed") {
     await hook("upload");
     const resultUrl = await timed("upload", () =>
-      retry("upload", async () => {
-        const url = await uploadResult(
+      retry("upload", () =>
+        uploadResult(
           deps.pool().resultStoreUrl,
           signerOf(client),
           taskId,
           Buffer.from(outcome.blob, "base64"),
-        );
-        if (outcome.receipt) {
-          await uploadReceipt(
-            deps.pool().resultStoreUrl,
-            signerOf(client),
-            taskId,
-            JSON.stringify(outcome.receipt),
-          );
-        }
-        return url;
-      }),
+          outcome.receipt && JSON.stringify(outcome.receipt),
+        ),
+      ),
     );
     // Stored, but not journaled yet: a crash here re-uploads (idempotent) after the restart.
     await hook("upload-commit");

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
+import { createHash } from "node:crypto";
 import { Wallet, ZeroAddress, ZeroHash, getBytes } from "ethers";
 import pino from "pino";
 import {
@@ -188,6 +189,92 @@ describe("results/store", () => {
         .and.to.match(/already has 3 receipts/);
       // A retried upload of a stored receipt is still answered (200, nothing new stored).
       await uploadReceipt(base, worker, task, bodies[0]);
+    });
+
+    it("takes a result and its receipt in one request, under one signature over both", async () => {
+      const task = "0x" + "12".repeat(32);
+      const receipt = receiptOf(5, enclave, task);
+      const body = await signed(receipt);
+      const url = await uploadResult(base, worker, task, Buffer.from("sealed"), body);
+      expect(
+        Buffer.from(
+          await (await fetch(url.replace("http://placeholder", base))).arrayBuffer(),
+        ).toString(),
+      ).to.equal("sealed");
+      const got = await getReceipt({
+        resultUrl: `${base}/results/x`,
+        taskId: task,
+        receiptHash: receiptHash(receipt),
+      });
+      expect(got.signer).to.equal(enclave.address);
+      // The same output again (a retry after a lost answer) is accepted and stored once.
+      await uploadResult(base, worker, task, Buffer.from("sealed"), body);
+      expect(store.receiptCount(task)).to.equal(1);
+    });
+
+    it("refuses a bundled receipt that was swapped, malformed or framed wrong, and stores neither part", async () => {
+      const task = "0x" + "34".repeat(32);
+      const blob = Buffer.from("sealed-" + task);
+      const sha = (b: Uint8Array | string) => "0x" + createHash("sha256").update(b).digest("hex");
+      const put = async (
+        receipt: string,
+        opts: { signedReceipt?: string; length?: string } = {},
+      ) => {
+        const issuedAt = Math.floor(Date.now() / 1000);
+        const bytes = Buffer.from(receipt);
+        const res = await fetch(`${base}/results`, {
+          method: "PUT",
+          headers: {
+            "x-polis-task": task,
+            "x-polis-issued-at": String(issuedAt),
+            "x-polis-receipt-length": opts.length ?? String(bytes.length),
+            "x-polis-signature": await worker.signMessage(
+              uploadMessage(
+                "result",
+                sha(blob),
+                task,
+                issuedAt,
+                sha(opts.signedReceipt ?? receipt),
+              ),
+            ),
+          },
+          body: Buffer.concat([bytes, blob]),
+        });
+        return { status: res.status, error: ((await res.json()) as { error: string }).error };
+      };
+      const genuine = await signed(receiptOf(6, enclave, task));
+      const forged = await signed(receiptOf(7, Wallet.createRandom(), task), enclave);
+      const swapped = await put(await signed(receiptOf(8, enclave, task)), {
+        signedReceipt: genuine,
+      });
+      expect(swapped.status, "a receipt swapped in transit").to.equal(403);
+      expect((await put(forged)).error).to.match(/not by its enclave/);
+      expect((await put(genuine, { length: "0" })).error).to.match(/X-Polis-Receipt-Length/);
+      expect((await put(genuine, { length: "-5" })).status).to.equal(400);
+      expect(
+        (await put(genuine, { length: String(genuine.length + blob.length) })).status,
+      ).to.equal(400);
+      expect((await put("not json")).error).to.match(/not JSON/);
+      expect(store.receiptCount(task)).to.equal(0);
+      expect((await fetch(`${base}/results/${sha(blob).slice(2)}`)).status).to.equal(404);
+      expect((await put(genuine)).status).to.equal(201);
+    });
+
+    it("refuses a result whose receipt would exceed the task's receipts, and stores neither", async () => {
+      const task = "0x" + "56".repeat(32);
+      const minted = async () => {
+        const key = Wallet.createRandom();
+        return signed(receiptOf(1, key, task), key);
+      };
+      for (let i = 0; i < 3; i++) await uploadReceipt(base, worker, task, await minted());
+      const err = await uploadResult(base, worker, task, Buffer.from("late"), await minted()).catch(
+        (e: Error) => e,
+      );
+      expect(String(err)).to.match(/409/);
+      expect(
+        (await fetch(`${base}/results/${createHash("sha256").update("late").digest("hex")}`))
+          .status,
+      ).to.equal(404);
     });
 
     it("refuses a receipt uploaded by a wallet that is not a pool worker", async () => {
