@@ -1,4 +1,4 @@
-import type { ContractTransactionResponse } from "ethers";
+import type { TransactionResponse } from "ethers";
 
 /**
  * Sends one wallet's transactions (the scheduler's, a worker's) one at a time, so concurrent tasks
@@ -7,7 +7,7 @@ import type { ContractTransactionResponse } from "ethers";
 export class TxQueue {
   #tail: Promise<unknown> = Promise.resolve();
 
-  send(build: () => Promise<ContractTransactionResponse>): Promise<ContractTransactionResponse> {
+  send<T extends TransactionResponse>(build: () => Promise<T>): Promise<T> {
     const next = this.#tail.then(build, build);
     this.#tail = next.catch(() => undefined);
     return next;

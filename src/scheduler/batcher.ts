@@ -1,9 +1,11 @@
+import type { Interface } from "ethers";
 import type { Logger } from "pino";
 import { toDeal } from "../core/index.js";
 import type { PolisClient } from "../sdk/client.js";
 import { TASK_STATUS } from "./chainSync.js";
 import type { SchedulerMetrics } from "./metrics.js";
 import { toFastResult } from "./fastResult.js";
+import { PushCalldata } from "./pushCalldata.js";
 import type { SchedulerStore } from "./store.js";
 import type { TxQueue } from "../pool/txQueue.js";
 
@@ -20,6 +22,8 @@ export interface BatcherInit {
  * result sends its task back to the queue for another worker.
  */
 export class ResultBatcher {
+  readonly #calldata: PushCalldata;
+
   constructor(
     private readonly client: PolisClient,
     private readonly store: SchedulerStore,
@@ -27,7 +31,9 @@ export class ResultBatcher {
     private readonly init: BatcherInit,
     private readonly logger: Logger,
     private readonly metrics: SchedulerMetrics,
-  ) {}
+  ) {
+    this.#calldata = new PushCalldata(client.taskManager.interface as unknown as Interface);
+  }
 
   #tail: Promise<unknown> = Promise.resolve();
   #queued = false;
@@ -82,11 +88,15 @@ export class ResultBatcher {
     const results = rows.map((r) => toFastResult(r.result as never));
     const started = Date.now();
     try {
-      const tx = await this.txs.send(() =>
+      // Plain calldata (see PushCalldata): the contract wrapper re-resolved every address of
+      // every result in the batch.
+      const data =
         results.length === 1
-          ? this.client.taskManager.pushResult(dealId, deal, results[0], "0x")
-          : this.client.taskManager.pushResults(dealId, deal, results),
-      );
+          ? this.#calldata.pushResult(dealId, deal, results[0])
+          : this.#calldata.pushResults(dealId, deal, results);
+      const signer = this.client.signer!;
+      const to = this.client.taskManager.target as string;
+      const tx = await this.txs.send(() => signer.sendTransaction({ to, data }));
       const receipt = await tx.wait();
       for (const r of rows) {
         this.store.setResultState(r.taskId, "pushed", tx.hash);

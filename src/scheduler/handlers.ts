@@ -15,6 +15,7 @@ import type {
   WorkerInventory,
 } from "../pool/protocol.js";
 import type { Assigner } from "./assigner.js";
+import type { ResultDryRun } from "./dryRun.js";
 import { toFastResult } from "./fastResult.js";
 import type { SchedulerMetrics } from "./metrics.js";
 import type { SchedulerStore } from "./store.js";
@@ -25,6 +26,8 @@ export interface HandlerDeps {
   client: PolisClient;
   scheduler: Signer;
   taskDomain: TypedDataDomain;
+  /** Checks a fast-path result against the chain before it is queued. */
+  dryRun: ResultDryRun;
   hello: HelloResponse;
   chainNow: () => Promise<bigint>;
   logger: Logger;
@@ -152,19 +155,17 @@ export function createPoolHandler(deps: HandlerDeps): RpcHandler {
         );
         const fast = toFastResult(request.result);
         // Dry-run what the batch will do, so a bad result never reaches (and reverts) a batch.
+        // A node that does not answer judges nothing: the batch's own estimate still does.
         try {
-          await deps.client.taskManager.pushResult.staticCall(
-            task.dealId,
-            toDeal(dealRow.deal),
-            fast,
-            "0x",
-          );
+          await deps.dryRun(task.dealId, toDeal(dealRow.deal), fast);
         } catch (err) {
-          deps.metrics.failures.inc({ cause: "result-invalid" });
-          store.failAssignment(request.taskId, ctx.address, now);
-          throw new UserError(
-            `The chain would reject this result: ${(err as Error).message.split("\n")[0]}`,
-          );
+          if (!(err instanceof UserError)) {
+            logger.warn({ taskId: request.taskId, err: (err as Error).message }, "dry run failed");
+          } else {
+            deps.metrics.failures.inc({ cause: "result-invalid" });
+            store.failAssignment(request.taskId, ctx.address, now);
+            throw err;
+          }
         }
         store.queueResult(request.taskId, task.dealId, ctx.address, request.result, now);
         store.setAssignment(request.taskId, ctx.address, { phase: "submitted" }, now);

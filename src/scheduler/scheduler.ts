@@ -12,6 +12,7 @@ import { Assigner } from "./assigner.js";
 import { ResultBatcher } from "./batcher.js";
 import { ChainSync } from "./chainSync.js";
 import { Finalizer } from "./finalizer.js";
+import { createResultDryRun } from "./dryRun.js";
 import { createPoolHandler } from "./handlers.js";
 import { reclaimLostWork } from "./liveness.js";
 import { createSchedulerMetrics, type SchedulerMetrics } from "./metrics.js";
@@ -255,6 +256,7 @@ export function createScheduler(components: SchedulerComponents, init: Scheduler
         client,
         scheduler: signer,
         taskDomain: client.taskDomain,
+        dryRun: createResultDryRun(client.taskManager, client.provider, schedulerAddress),
         hello,
         chainNow,
         logger,
