@@ -14,10 +14,28 @@ export interface ChainSyncInit {
   startBlock: number;
   /** Largest block range per eth_getLogs call. */
   maxRange?: number;
+  /**
+   * Every open task's status is read at least this often (ms, default 30 s); in between only the
+   * tasks named by a task event since the last pass are read.
+   */
+  sweepMs?: number;
 }
 
 /** Task status numbers of the TaskManager (TaskStatus enum). */
 export const TASK_STATUS = { Unset: 0, Active: 1, Revealing: 2, Completed: 3, Failed: 4 } as const;
+
+/** The TaskManager events that change a task's status or contributor count (topic 1: task id). */
+const TASK_CHANGES = [
+  "TaskInitialized",
+  "TaskContributed",
+  "TaskConsensusReached",
+  "TaskRevealed",
+  "TaskReopened",
+  "TaskCompleted",
+  "TaskFailed",
+] as const;
+
+const OPEN_STATES = new Set(["pending", "running", "stalled"]);
 
 /**
  * Finds the pool's deals on-chain from a persisted checkpoint (re-scanning with a confirmation
@@ -32,9 +50,13 @@ export class ChainSync {
     private readonly logger: Logger,
   ) {}
 
+  /** The block up to which task events were read, and when every open task was last read. */
+  #taskEventsTo: number | undefined;
+  #sweptAt = 0;
+
   /** Scans new blocks for DealCreated events naming the pool. Returns the new deals' ids. */
-  async scanDeals(now: number): Promise<string[]> {
-    const head = await this.client.provider.getBlockNumber();
+  async scanDeals(now: number, head?: number): Promise<string[]> {
+    head ??= await this.client.provider.getBlockNumber();
     const to = head - this.init.confirmations;
     const saved = this.store.getMeta("checkpoint");
     let from = saved === undefined ? this.init.startBlock : Number(saved) + 1;
@@ -88,12 +110,55 @@ export class ChainSync {
     return added;
   }
 
-  /** Reads the on-chain status of open tasks; marks completed and failed ones. */
+  /**
+   * Reads the on-chain status of the open tasks that changed since the last pass (a task event
+   * names them), and of every open task once per sweep period, after a restart, or when the
+   * events span more blocks than one getLogs call; marks completed and failed ones.
+   */
   async syncTasks(
     now: number,
+    head?: number,
     concurrency = 16,
   ): Promise<{ completed: string[]; failed: string[] }> {
-    const open = this.store.openTasks();
+    head ??= await this.client.provider.getBlockNumber();
+    const from = this.#taskEventsTo === undefined ? undefined : this.#taskEventsTo + 1;
+    const sweep =
+      from === undefined ||
+      now - this.#sweptAt >= (this.init.sweepMs ?? 30_000) ||
+      head - from + 1 > (this.init.maxRange ?? 2_000);
+    const open = sweep
+      ? this.store.openTasks()
+      : from > head
+        ? []
+        : await this.#changedOpenTasks(from, head);
+    const result = await this.#readTasks(open, now, concurrency);
+    this.#taskEventsTo = head;
+    if (sweep) this.#sweptAt = now;
+    return result;
+  }
+
+  async #changedOpenTasks(from: number, to: number) {
+    const tm = this.client.taskManager;
+    const topics = TASK_CHANGES.map((name) => tm.interface.getEvent(name).topicHash);
+    const logs = await this.client.provider.getLogs({
+      address: tm.target as string,
+      fromBlock: from,
+      toBlock: to,
+      topics: [topics],
+    });
+    const ids = new Set(logs.map((l) => l.topics[1]?.toLowerCase()));
+    return [...ids]
+      .map((id) => (id ? this.store.task(id) : undefined))
+      .filter((t) => t !== undefined && OPEN_STATES.has(t.state)) as ReturnType<
+      SchedulerStore["openTasks"]
+    >;
+  }
+
+  async #readTasks(
+    open: ReturnType<SchedulerStore["openTasks"]>,
+    now: number,
+    concurrency: number,
+  ): Promise<{ completed: string[]; failed: string[] }> {
     const completed: string[] = [];
     const failed: string[] = [];
     for (let i = 0; i < open.length; i += concurrency) {

@@ -154,8 +154,9 @@ export function createScheduler(components: SchedulerComponents, init: Scheduler
   async function tick(): Promise<void> {
     const nowMs = Date.now();
     try {
-      const added = await sync.scanDeals(nowMs);
-      await sync.syncTasks(nowMs);
+      const head = await client.provider.getBlockNumber();
+      const added = await sync.scanDeals(nowMs, head);
+      await sync.syncTasks(nowMs, head);
       await batcher.flush(nowMs);
       await finalizer.tick(await chainNow(), nowMs);
       reclaimLostWork(store, heartbeatMs, nowMs, logger, metrics, startedAt);
