@@ -125,7 +125,13 @@ export function createPoolHandler(deps: HandlerDeps): RpcHandler {
           store.deal(store.task(request.taskId)!.dealId)!.tee,
           "Only TEE tasks get enclave authorizations.",
         );
-        store.setAssignment(request.taskId, ctx.address, { enclave: request.enclave }, now);
+        // Asking for an authorization is the enclave starting: a TEE worker sends no "started".
+        store.setAssignment(
+          request.taskId,
+          ctx.address,
+          { enclave: request.enclave, phase: a!.phase === "assigned" ? "started" : undefined },
+          now,
+        );
         const authorization = await signWorkerAuthorization(deps.scheduler, deps.taskDomain, {
           worker: ctx.address,
           taskId: request.taskId,

@@ -77,7 +77,8 @@ export async function runPipeline(
     await timed("verify", () =>
       verifyAssignment(client, deps.pool(), deps.worker, a, deps.verifiedDeals),
     );
-    void progress({ phase: "started" });
+    // A TEE task's start is told by its enclave's authorization request, one message less.
+    if (a.mode !== "tee") void progress({ phase: "started" });
     await hook("compute");
     store.update(taskId, { attempt: true });
     const outcome = await timed("compute", () =>
