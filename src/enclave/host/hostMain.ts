@@ -6,7 +6,11 @@ import { HOST_FILES, loadHostIdentity } from "../attestation/files.js";
 import { detectIsolation } from "../sandbox/isolation.js";
 import { runPipeline, type PipelineContext } from "./pipeline.js";
 import type { HostMessage, ParentMessage } from "./protocol.js";
+import { createSmsSessionClient, type SmsSessionClient } from "./smsClient.js";
 import { WarmSandboxes } from "./warmSandboxes.js";
+
+/** Session nonces fetched at once and kept for the next tasks (one SMS request per 8 tasks). */
+const NONCES_KEPT = 8;
 
 /** argv[2] of the host process (JSON). */
 export interface HostProcessConfig {
@@ -35,6 +39,16 @@ async function main(): Promise<void> {
   platform.privateKeyPem = ""; // keep only the KeyObject
   const isolation = detectIsolation();
   const warm = new WarmSandboxes({ workDir: config.workDir });
+  const smsClients = new Map<string, SmsSessionClient>();
+  const sms = (url: string) => {
+    let client = smsClients.get(url);
+    if (!client) {
+      if (smsClients.size >= 16) smsClients.clear(); // deals name few SMSs; bound it anyway
+      client = createSmsSessionClient(url, { prefetch: NONCES_KEPT });
+      smsClients.set(url, client);
+    }
+    return client;
+  };
   const contextFor = (id: number): PipelineContext => ({
     platform,
     platformKey,
@@ -42,6 +56,7 @@ async function main(): Promise<void> {
     workDir: config.workDir,
     nodePath: config.nodePath,
     warm,
+    sms,
     requestAuthorization: (enclave) =>
       ask(`auth:${id}`, { type: "needAuthorization", id, enclave }),
     requestWorkerSignature: (digest) =>

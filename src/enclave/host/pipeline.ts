@@ -43,7 +43,7 @@ import type { IsolationSupport } from "../sandbox/isolation.js";
 import type { SandboxOutcome } from "../sandbox/runSandboxed.js";
 import { fetchDataset } from "./dataset.js";
 import { collectOutputs } from "./outputs.js";
-import { createSmsSessionClient } from "./smsClient.js";
+import type { SmsSessionClient } from "./smsClient.js";
 import { openTaskSlot, type TaskSlot } from "./taskSlot.js";
 import type { WarmSandboxes } from "./warmSandboxes.js";
 import type { EnclaveTaskResult, EnclaveTaskSpec } from "./protocol.js";
@@ -58,6 +58,8 @@ export interface PipelineContext {
   nodePath: string;
   /** The host's warm sandboxes (apps measured with `"reuse": "deal"`). */
   warm: WarmSandboxes;
+  /** The host's client of the SMS at a URL (it keeps a few nonces for the next tasks). */
+  sms(url: string): SmsSessionClient;
   /** Asks the worker for the scheduler's authorization of the fresh enclave address. */
   requestAuthorization(enclave: string): Promise<string>;
   /** Asks the worker to sign the session request digest (EIP-191). */
@@ -110,9 +112,11 @@ export async function runPipeline(
     const t1 = performance.now();
 
     // Attestation and key release.
-    const authorization = await ctx.requestAuthorization(enclave.address);
-    const sms = createSmsSessionClient(spec.smsUrl);
-    const { nonce } = await sms.nonce();
+    const sms = ctx.sms(spec.smsUrl);
+    const [authorization, { nonce }] = await Promise.all([
+      ctx.requestAuthorization(enclave.address),
+      sms.nonce(),
+    ]);
     const body: QuoteBody = {
       mrenclave,
       debug: config.debug,

@@ -9,8 +9,24 @@ export interface SmsSessionClient {
   session(request: SessionRequest): Promise<SessionResponse>;
 }
 
+export interface SmsSessionClientOptions {
+  /**
+   * Nonces fetched per request and kept for the next tasks (default 1: none kept). Each is used
+   * once and only in the first half of its lifetime.
+   */
+  prefetch?: number;
+  now?: () => number;
+}
+
+const HEX32 = /^0x[0-9a-f]{64}$/;
+
 /** A fetch-based client for the SMS at `baseUrl`. */
-export function createSmsSessionClient(baseUrl: string): SmsSessionClient {
+export function createSmsSessionClient(
+  baseUrl: string,
+  options: SmsSessionClientOptions = {},
+): SmsSessionClient {
+  const prefetch = Math.max(1, Math.min(16, options.prefetch ?? 1));
+  const now = options.now ?? Date.now;
   const base = baseUrl.replace(/\/+$/, "");
   const post = async (path: string, body: unknown): Promise<unknown> => {
     let response: Response;
@@ -43,12 +59,34 @@ export function createSmsSessionClient(baseUrl: string): SmsSessionClient {
       throw new EnclaveError("SessionResponseInvalid", "The SMS answered with invalid JSON.");
     return json;
   };
+  /** Unused nonces, each with the time (ms) after which it is no longer handed out. */
+  const kept: Array<{ nonce: SessionNonce; usableUntil: number }> = [];
+  let fetching: Promise<void> | undefined;
+  const valid = (r: SessionNonce) =>
+    typeof r?.nonce === "string" && HEX32.test(r.nonce) && Number.isSafeInteger(r.expiresAt);
+  const refill = async () => {
+    const fetchedAt = now();
+    const r = (await post(
+      prefetch > 1 ? `/v1/nonces?count=${prefetch}` : "/v1/nonces",
+      {},
+    )) as SessionNonce & { nonces?: SessionNonce[] };
+    // An SMS that predates `count` answers one nonce.
+    const nonces = Array.isArray(r?.nonces) ? r.nonces : [r];
+    if (nonces.length === 0 || !nonces.every(valid))
+      throw new EnclaveError("SessionResponseInvalid", "The SMS returned a malformed nonce.");
+    for (const nonce of nonces)
+      kept.push({ nonce, usableUntil: fetchedAt + (nonce.expiresAt * 1000 - fetchedAt) / 2 });
+  };
   return {
     nonce: async () => {
-      const r = (await post("/v1/nonces", {})) as SessionNonce;
-      if (typeof r?.nonce !== "string" || !/^0x[0-9a-f]{64}$/.test(r.nonce))
-        throw new EnclaveError("SessionResponseInvalid", "The SMS returned a malformed nonce.");
-      return r;
+      for (let fresh = false; ; fresh = true) {
+        // Nonces just fetched are used whatever the clocks say: the SMS judges their expiry.
+        while (!fresh && kept.length > 0 && kept[0].usableUntil <= now()) kept.shift();
+        const next = kept.shift();
+        if (next) return next.nonce;
+        fetching ??= refill().finally(() => (fetching = undefined));
+        await fetching;
+      }
     },
     session: async (request) => (await post("/v1/sessions", request)) as SessionResponse,
   };
