@@ -8,6 +8,7 @@ import type { ConnectionGater, PeerId } from "@libp2p/interface";
 import { multiaddr, type Multiaddr } from "@multiformats/multiaddr";
 import { addressOfPeer, libp2pKeyFromWallet } from "./identity.js";
 import type { PubSub } from "./pubsub.js";
+import { installLazyWindowUpdates } from "./yamuxWindow.js";
 
 export interface P2PNodeInit {
   /** The member's wallet key: it is also its libp2p identity. */
@@ -33,6 +34,7 @@ export type P2PNode = Libp2p<{ pubsub: PubSub; identify: unknown }>;
  * whose wallet `isAllowed` rejects (or whose key is not a wallet key).
  */
 export async function createP2PNode(init: P2PNodeInit): Promise<P2PNode> {
+  installLazyWindowUpdates();
   const gater: ConnectionGater = {
     denyInboundEncryptedConnection: (peerId) => !allowed(peerId),
     denyOutboundEncryptedConnection: (peerId) => !allowed(peerId),
