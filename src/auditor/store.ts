@@ -1,5 +1,6 @@
 import { DatabaseSync } from "node:sqlite";
-import type { SQLInputValue, StatementSync } from "node:sqlite";
+import type { SQLInputValue } from "node:sqlite";
+import { statementCache } from "../core/statementCache.js";
 import { AUDITOR_SCHEMA } from "./schema.js";
 
 /** The auditor's SQLite index: a thin wrapper with cached prepared statements. */
@@ -25,15 +26,7 @@ export function openAuditorStore(path = ":memory:"): AuditorStore {
   const db = new DatabaseSync(path);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
   db.exec(AUDITOR_SCHEMA);
-  const cache = new Map<string, StatementSync>();
-  const prepare = (sql: string) => {
-    let s = cache.get(sql);
-    if (!s) {
-      s = db.prepare(sql);
-      cache.set(sql, s);
-    }
-    return s;
-  };
+  const prepare = statementCache(db);
   const store: AuditorStore = {
     db,
     run: (sql, ...params) => void prepare(sql).run(...params),

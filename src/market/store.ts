@@ -1,11 +1,11 @@
 import { DatabaseSync } from "node:sqlite";
-import type { StatementSync } from "node:sqlite";
 import { ORDER_KIND_NAMES, ORDER_TYPES, OrderKind, orderToJson } from "../core/index.js";
 import type { AnyOrder, OrderByKind } from "../core/index.js";
 import { columnsOf, tagHi, tagLo, uintKey } from "./orderColumns.js";
 import { ORDER_INDEXES, RETIRED_INDEXES, addressEquals } from "./orderIndexes.js";
 import type { BookEntry } from "./types.js";
 import { startWalCheckpointer } from "./walCheckpointer.js";
+import { statementCache } from "../core/statementCache.js";
 
 /** A WHERE clause with its positional parameters (never interpolated values). */
 export interface SqlFilter {
@@ -119,15 +119,7 @@ export function openMarketStore(path = ":memory:"): MarketStore {
   db.exec(SCHEMA);
   for (const name of RETIRED_INDEXES) db.exec(`DROP INDEX IF EXISTS ${name}`);
 
-  const statements = new Map<string, StatementSync>();
-  const prepare = (sql: string) => {
-    let s = statements.get(sql);
-    if (!s) {
-      s = db.prepare(sql);
-      statements.set(sql, s);
-    }
-    return s;
-  };
+  const prepare = statementCache(db);
   const toEntry = (row: Record<string, unknown>): BookEntry => {
     const kind = Number(row.kind) as OrderKind;
     return {

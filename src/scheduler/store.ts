@@ -1,4 +1,5 @@
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { statementCache } from "../core/statementCache.js";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { WorkerInventory, WorkerPhase } from "../pool/protocol.js";
@@ -76,10 +77,12 @@ export interface WorkerRow {
  */
 export class SchedulerStore {
   readonly db: DatabaseSync;
+  readonly #sql: (sql: string) => StatementSync;
 
   constructor(path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     this.db = new DatabaseSync(path);
+    this.#sql = statementCache(this.db);
     this.db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
@@ -113,36 +116,32 @@ export class SchedulerStore {
   }
 
   getMeta(key: string): string | undefined {
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = ?").get(key) as
+    const row = this.#sql("SELECT value FROM meta WHERE key = ?").get(key) as
       { value: string } | undefined;
     return row?.value;
   }
 
   setMeta(key: string, value: string): void {
-    this.db
-      .prepare(
-        "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-      )
-      .run(key, value);
+    this.#sql(
+      "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    ).run(key, value);
   }
 
   /** Records a deal and its tasks once (idempotent: replays after a restart change nothing). */
   addDeal(row: DealRow, taskIds: Array<{ taskId: string; index: number }>, now: number): boolean {
     this.db.exec("BEGIN IMMEDIATE");
     try {
-      const r = this.db
-        .prepare(
-          "INSERT OR IGNORE INTO deals (deal_id, deal, params, tee, trust, block) VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .run(
-          row.dealId,
-          JSON.stringify(row.deal),
-          row.params,
-          row.tee ? 1 : 0,
-          row.trust,
-          row.block,
-        );
-      const insert = this.db.prepare(
+      const r = this.#sql(
+        "INSERT OR IGNORE INTO deals (deal_id, deal, params, tee, trust, block) VALUES (?, ?, ?, ?, ?, ?)",
+      ).run(
+        row.dealId,
+        JSON.stringify(row.deal),
+        row.params,
+        row.tee ? 1 : 0,
+        row.trust,
+        row.block,
+      );
+      const insert = this.#sql(
         "INSERT OR IGNORE INTO tasks (task_id, deal_id, idx, state, updated_at) VALUES (?, ?, ?, 'pending', ?)",
       );
       for (const t of taskIds) insert.run(t.taskId, row.dealId, t.index, now);
@@ -155,14 +154,14 @@ export class SchedulerStore {
   }
 
   deal(dealId: string): DealRow | undefined {
-    const r = this.db.prepare("SELECT * FROM deals WHERE deal_id = ?").get(dealId) as
+    const r = this.#sql("SELECT * FROM deals WHERE deal_id = ?").get(dealId) as
       Record<string, unknown> | undefined;
     return r ? toDeal(r) : undefined;
   }
 
   deals(limit = 100): DealRow[] {
     return (
-      this.db.prepare("SELECT * FROM deals ORDER BY block DESC LIMIT ?").all(limit) as Record<
+      this.#sql("SELECT * FROM deals ORDER BY block DESC LIMIT ?").all(limit) as Record<
         string,
         unknown
       >[]
@@ -170,22 +169,23 @@ export class SchedulerStore {
   }
 
   task(taskId: string): TaskRow | undefined {
-    const r = this.db.prepare("SELECT * FROM tasks WHERE task_id = ?").get(taskId) as
+    const r = this.#sql("SELECT * FROM tasks WHERE task_id = ?").get(taskId) as
       Record<string, unknown> | undefined;
     return r ? toTask(r) : undefined;
   }
 
   tasksByState(state: TaskState, limit = 1000): TaskRow[] {
     return (
-      this.db
-        .prepare("SELECT * FROM tasks WHERE state = ? ORDER BY deal_id, idx LIMIT ?")
-        .all(state, limit) as Record<string, unknown>[]
+      this.#sql("SELECT * FROM tasks WHERE state = ? ORDER BY deal_id, idx LIMIT ?").all(
+        state,
+        limit,
+      ) as Record<string, unknown>[]
     ).map(toTask);
   }
 
   tasksOfDeal(dealId: string): TaskRow[] {
     return (
-      this.db.prepare("SELECT * FROM tasks WHERE deal_id = ? ORDER BY idx").all(dealId) as Record<
+      this.#sql("SELECT * FROM tasks WHERE deal_id = ? ORDER BY idx").all(dealId) as Record<
         string,
         unknown
       >[]
@@ -195,34 +195,31 @@ export class SchedulerStore {
   /** Tasks that are not finished on-chain yet (pending, running or stalled). */
   openTasks(limit = 5000): TaskRow[] {
     return (
-      this.db
-        .prepare(
-          "SELECT * FROM tasks WHERE state IN ('pending', 'running', 'stalled') ORDER BY deal_id, idx LIMIT ?",
-        )
-        .all(limit) as Record<string, unknown>[]
+      this.#sql(
+        "SELECT * FROM tasks WHERE state IN ('pending', 'running', 'stalled') ORDER BY deal_id, idx LIMIT ?",
+      ).all(limit) as Record<string, unknown>[]
     ).map(toTask);
   }
 
   setTaskState(taskId: string, state: TaskState, now: number): void {
-    this.db
-      .prepare("UPDATE tasks SET state = ?, updated_at = ? WHERE task_id = ?")
-      .run(state, now, taskId);
+    this.#sql("UPDATE tasks SET state = ?, updated_at = ? WHERE task_id = ?").run(
+      state,
+      now,
+      taskId,
+    );
   }
 
   setChainStatus(taskId: string, status: number, contributors: number, now: number): void {
-    this.db
-      .prepare(
-        "UPDATE tasks SET chain_status = ?, contributors = ?, updated_at = ? WHERE task_id = ?",
-      )
-      .run(status, contributors, now, taskId);
+    this.#sql(
+      "UPDATE tasks SET chain_status = ?, contributors = ?, updated_at = ? WHERE task_id = ?",
+    ).run(status, contributors, now, taskId);
   }
 
   /** Open tasks in deal order, with their active assignment count and whether `worker` had one. */
   /** Open tasks in deal order with what the assigner needs, a page at a time. */
   candidateTasks(worker: string, limit = 64, offset = 0): CandidateRow[] {
-    const rows = this.db
-      .prepare(
-        `SELECT t.*, d.trust, d.tee, d.deal, d.params,
+    const rows = this.#sql(
+      `SELECT t.*, d.trust, d.tee, d.deal, d.params,
            (SELECT COUNT(*) FROM assignments a WHERE a.task_id = t.task_id AND a.state = 'active') AS active,
            (SELECT COUNT(*) FROM assignments a WHERE a.task_id = t.task_id AND a.worker = ?) AS mine,
            (SELECT MAX(a.updated_at) FROM assignments a
@@ -230,8 +227,7 @@ export class SchedulerStore {
          FROM tasks t JOIN deals d ON d.deal_id = t.deal_id
          WHERE t.state IN ('pending', 'running')
          ORDER BY d.block, t.deal_id, t.idx LIMIT ? OFFSET ?`,
-      )
-      .all(worker, worker, limit, offset) as Record<string, unknown>[];
+    ).all(worker, worker, limit, offset) as Record<string, unknown>[];
     const deals = new Map<string, Record<string, string>>(); // one JSON.parse per deal
     return rows.map((r) => {
       const dealJson = String(r.deal);
@@ -251,11 +247,9 @@ export class SchedulerStore {
   }
 
   setTaskResult(taskId: string, resultUrl: string | null, callbackData: string | null): void {
-    this.db
-      .prepare(
-        "UPDATE tasks SET result_url = COALESCE(?, result_url), callback_data = COALESCE(?, callback_data) WHERE task_id = ?",
-      )
-      .run(resultUrl, callbackData, taskId);
+    this.#sql(
+      "UPDATE tasks SET result_url = COALESCE(?, result_url), callback_data = COALESCE(?, callback_data) WHERE task_id = ?",
+    ).run(resultUrl, callbackData, taskId);
   }
 
   countTasks(): Record<TaskState, number> {
@@ -266,9 +260,9 @@ export class SchedulerStore {
       failed: 0,
       stalled: 0,
     };
-    for (const r of this.db
-      .prepare("SELECT state, COUNT(*) AS n FROM tasks GROUP BY state")
-      .all() as Array<{ state: TaskState; n: number }>) {
+    for (const r of this.#sql(
+      "SELECT state, COUNT(*) AS n FROM tasks GROUP BY state",
+    ).all() as Array<{ state: TaskState; n: number }>) {
       out[r.state] = Number(r.n);
     }
     return out;
@@ -277,15 +271,14 @@ export class SchedulerStore {
   assign(taskId: string, worker: string, now: number): void {
     this.db.exec("BEGIN IMMEDIATE");
     try {
-      this.db
-        .prepare(
-          `INSERT INTO assignments (task_id, worker, state, phase, assigned_at, updated_at) VALUES (?, ?, 'active', 'assigned', ?, ?)
+      this.#sql(
+        `INSERT INTO assignments (task_id, worker, state, phase, assigned_at, updated_at) VALUES (?, ?, 'active', 'assigned', ?, ?)
            ON CONFLICT(task_id, worker) DO UPDATE SET state = 'active', phase = 'assigned', enclave = NULL, assigned_at = excluded.assigned_at, updated_at = excluded.updated_at`,
-        )
-        .run(taskId, worker, now, now);
-      this.db
-        .prepare("UPDATE tasks SET state = 'running', updated_at = ? WHERE task_id = ?")
-        .run(now, taskId);
+      ).run(taskId, worker, now, now);
+      this.#sql("UPDATE tasks SET state = 'running', updated_at = ? WHERE task_id = ?").run(
+        now,
+        taskId,
+      );
       this.db.exec("COMMIT");
     } catch (err) {
       this.db.exec("ROLLBACK");
@@ -294,15 +287,16 @@ export class SchedulerStore {
   }
 
   assignment(taskId: string, worker: string): AssignmentRow | undefined {
-    const r = this.db
-      .prepare("SELECT * FROM assignments WHERE task_id = ? AND worker = ?")
-      .get(taskId, worker) as Record<string, unknown> | undefined;
+    const r = this.#sql("SELECT * FROM assignments WHERE task_id = ? AND worker = ?").get(
+      taskId,
+      worker,
+    ) as Record<string, unknown> | undefined;
     return r ? toAssignment(r) : undefined;
   }
 
   assignmentsOf(taskId: string): AssignmentRow[] {
     return (
-      this.db.prepare("SELECT * FROM assignments WHERE task_id = ?").all(taskId) as Record<
+      this.#sql("SELECT * FROM assignments WHERE task_id = ?").all(taskId) as Record<
         string,
         unknown
       >[]
@@ -311,15 +305,15 @@ export class SchedulerStore {
 
   activeAssignmentsOfWorker(worker: string): AssignmentRow[] {
     return (
-      this.db
-        .prepare("SELECT * FROM assignments WHERE worker = ? AND state = 'active'")
-        .all(worker) as Record<string, unknown>[]
+      this.#sql("SELECT * FROM assignments WHERE worker = ? AND state = 'active'").all(
+        worker,
+      ) as Record<string, unknown>[]
     ).map(toAssignment);
   }
 
   activeAssignments(): AssignmentRow[] {
     return (
-      this.db.prepare("SELECT * FROM assignments WHERE state = 'active'").all() as Record<
+      this.#sql("SELECT * FROM assignments WHERE state = 'active'").all() as Record<
         string,
         unknown
       >[]
@@ -338,22 +332,20 @@ export class SchedulerStore {
     },
     now: number,
   ): void {
-    this.db
-      .prepare(
-        `UPDATE assignments SET state = COALESCE(?, state), phase = COALESCE(?, phase), enclave = COALESCE(?, enclave),
+    this.#sql(
+      `UPDATE assignments SET state = COALESCE(?, state), phase = COALESCE(?, phase), enclave = COALESCE(?, enclave),
            result_url = COALESCE(?, result_url), callback_data = COALESCE(?, callback_data), updated_at = ?
          WHERE task_id = ? AND worker = ?`,
-      )
-      .run(
-        fields.state ?? null,
-        fields.phase ?? null,
-        fields.enclave ?? null,
-        fields.resultUrl ?? null,
-        fields.callbackData ?? null,
-        now,
-        taskId,
-        worker,
-      );
+    ).run(
+      fields.state ?? null,
+      fields.phase ?? null,
+      fields.enclave ?? null,
+      fields.resultUrl ?? null,
+      fields.callbackData ?? null,
+      now,
+      taskId,
+      worker,
+    );
   }
 
   /**
@@ -362,13 +354,11 @@ export class SchedulerStore {
    * Tasks that completed or failed meanwhile stay as they are. Returns whether it changed.
    */
   requeueIfIdle(taskId: string, now: number): boolean {
-    const r = this.db
-      .prepare(
-        `UPDATE tasks SET updated_at = ?, state = CASE WHEN failures >= ? THEN 'stalled' ELSE 'pending' END
+    const r = this.#sql(
+      `UPDATE tasks SET updated_at = ?, state = CASE WHEN failures >= ? THEN 'stalled' ELSE 'pending' END
          WHERE task_id = ? AND state = 'running'
            AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.task_id = tasks.task_id AND a.state = 'active')`,
-      )
-      .run(now, MAX_FAILED_ATTEMPTS, taskId);
+    ).run(now, MAX_FAILED_ATTEMPTS, taskId);
     return Number(r.changes) === 1;
   }
 
@@ -379,14 +369,13 @@ export class SchedulerStore {
   failAssignment(taskId: string, worker: string, now: number): void {
     this.db.exec("BEGIN IMMEDIATE");
     try {
-      this.db
-        .prepare(
-          "UPDATE assignments SET state = 'failed', phase = 'failed', updated_at = ? WHERE task_id = ? AND worker = ?",
-        )
-        .run(now, taskId, worker);
-      this.db
-        .prepare("UPDATE tasks SET failures = failures + 1, updated_at = ? WHERE task_id = ?")
-        .run(now, taskId);
+      this.#sql(
+        "UPDATE assignments SET state = 'failed', phase = 'failed', updated_at = ? WHERE task_id = ? AND worker = ?",
+      ).run(now, taskId, worker);
+      this.#sql("UPDATE tasks SET failures = failures + 1, updated_at = ? WHERE task_id = ?").run(
+        now,
+        taskId,
+      );
       this.requeueIfIdle(taskId, now);
       this.db.exec("COMMIT");
     } catch (err) {
@@ -400,33 +389,27 @@ export class SchedulerStore {
    * (fast path) or contributed (replicated), i.e. still computing or uploading.
    */
   busyAssignmentsOfWorker(worker: string): number {
-    const r = this.db
-      .prepare(
-        `SELECT COUNT(*) AS n FROM assignments WHERE worker = ? AND state = 'active'
+    const r = this.#sql(
+      `SELECT COUNT(*) AS n FROM assignments WHERE worker = ? AND state = 'active'
            AND phase IN ('assigned', 'started', 'computed', 'uploaded')`,
-      )
-      .get(worker) as { n: number };
+    ).get(worker) as { n: number };
     return Number(r.n);
   }
 
   /** Tasks of a deal that may still hand in a result: pending, or running and not handed in. */
   outstandingTasksOfDeal(dealId: string): number {
-    const r = this.db
-      .prepare(
-        `SELECT COUNT(*) AS n FROM tasks t WHERE t.deal_id = ? AND (t.state = 'pending' OR (t.state = 'running'
+    const r = this.#sql(
+      `SELECT COUNT(*) AS n FROM tasks t WHERE t.deal_id = ? AND (t.state = 'pending' OR (t.state = 'running'
            AND NOT EXISTS (SELECT 1 FROM results r WHERE r.task_id = t.task_id)))`,
-      )
-      .get(dealId) as { n: number };
+    ).get(dealId) as { n: number };
     return Number(r.n);
   }
 
   /** Closes every active assignment of a task (it completed, failed, or is being retried). */
   closeAssignments(taskId: string, state: AssignmentState, now: number): void {
-    this.db
-      .prepare(
-        "UPDATE assignments SET state = ?, updated_at = ? WHERE task_id = ? AND state = 'active'",
-      )
-      .run(state, now, taskId);
+    this.#sql(
+      "UPDATE assignments SET state = ?, updated_at = ? WHERE task_id = ? AND state = 'active'",
+    ).run(state, now, taskId);
   }
 
   upsertWorker(
@@ -435,23 +418,21 @@ export class SchedulerStore {
     running: number,
     now: number,
   ): void {
-    this.db
-      .prepare(
-        `INSERT INTO workers (address, inventory, last_seen, running) VALUES (?, ?, ?, ?)
+    this.#sql(
+      `INSERT INTO workers (address, inventory, last_seen, running) VALUES (?, ?, ?, ?)
          ON CONFLICT(address) DO UPDATE SET inventory = COALESCE(excluded.inventory, inventory), last_seen = excluded.last_seen, running = excluded.running`,
-      )
-      .run(address, inventory ? JSON.stringify(inventory) : null, now, running);
+    ).run(address, inventory ? JSON.stringify(inventory) : null, now, running);
   }
 
   worker(address: string): WorkerRow | undefined {
-    const r = this.db.prepare("SELECT * FROM workers WHERE address = ?").get(address) as
+    const r = this.#sql("SELECT * FROM workers WHERE address = ?").get(address) as
       Record<string, unknown> | undefined;
     return r ? toWorker(r) : undefined;
   }
 
   workers(): WorkerRow[] {
     return (
-      this.db.prepare("SELECT * FROM workers ORDER BY address").all() as Record<string, unknown>[]
+      this.#sql("SELECT * FROM workers ORDER BY address").all() as Record<string, unknown>[]
     ).map(toWorker);
   }
 
@@ -462,11 +443,9 @@ export class SchedulerStore {
     result: unknown,
     now: number,
   ): boolean {
-    const r = this.db
-      .prepare(
-        "INSERT OR IGNORE INTO results (task_id, deal_id, worker, result, state, queued_at) VALUES (?, ?, ?, ?, 'queued', ?)",
-      )
-      .run(taskId, dealId, worker, JSON.stringify(result), now);
+    const r = this.#sql(
+      "INSERT OR IGNORE INTO results (task_id, deal_id, worker, result, state, queued_at) VALUES (?, ?, ?, ?, 'queued', ?)",
+    ).run(taskId, dealId, worker, JSON.stringify(result), now);
     return Number(r.changes) === 1;
   }
 
@@ -478,9 +457,9 @@ export class SchedulerStore {
     queuedAt: number;
   }> {
     return (
-      this.db
-        .prepare("SELECT * FROM results WHERE state = 'queued' ORDER BY queued_at LIMIT ?")
-        .all(limit) as Record<string, unknown>[]
+      this.#sql("SELECT * FROM results WHERE state = 'queued' ORDER BY queued_at LIMIT ?").all(
+        limit,
+      ) as Record<string, unknown>[]
     ).map((r) => ({
       taskId: String(r.task_id),
       dealId: String(r.deal_id),
@@ -495,13 +474,15 @@ export class SchedulerStore {
     state: "queued" | "pushed" | "rejected",
     txHash: string | null,
   ): void {
-    this.db
-      .prepare("UPDATE results SET state = ?, tx_hash = COALESCE(?, tx_hash) WHERE task_id = ?")
-      .run(state, txHash, taskId);
+    this.#sql("UPDATE results SET state = ?, tx_hash = COALESCE(?, tx_hash) WHERE task_id = ?").run(
+      state,
+      txHash,
+      taskId,
+    );
   }
 
   dropResult(taskId: string): void {
-    this.db.prepare("DELETE FROM results WHERE task_id = ? AND state != 'pushed'").run(taskId);
+    this.#sql("DELETE FROM results WHERE task_id = ? AND state != 'pushed'").run(taskId);
   }
 
   close(): void {

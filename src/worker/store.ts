@@ -1,4 +1,5 @@
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { statementCache } from "../core/statementCache.js";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Assignment } from "../pool/protocol.js";
@@ -33,10 +34,12 @@ export interface LocalTask {
  */
 export class WorkerStore {
   readonly #db: DatabaseSync;
+  readonly #sql: (sql: string) => StatementSync;
 
   constructor(path: string) {
     mkdirSync(dirname(path), { recursive: true });
     this.#db = new DatabaseSync(path);
+    this.#sql = statementCache(this.#db);
     this.#db.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
@@ -47,18 +50,16 @@ export class WorkerStore {
   }
 
   add(assignment: Assignment): void {
-    this.#db
-      .prepare(
-        `INSERT INTO tasks (task_id, assignment, phase, authorization, updated_at) VALUES (?, ?, 'assigned', ?, ?)
+    this.#sql(
+      `INSERT INTO tasks (task_id, assignment, phase, authorization, updated_at) VALUES (?, ?, 'assigned', ?, ?)
          ON CONFLICT(task_id) DO UPDATE SET assignment = excluded.assignment, phase = 'assigned', outcome = NULL,
            result_url = NULL, authorization = excluded.authorization, updated_at = excluded.updated_at`,
-      )
-      .run(
-        assignment.taskId,
-        JSON.stringify(assignment),
-        assignment.authorization ?? null,
-        Date.now(),
-      );
+    ).run(
+      assignment.taskId,
+      JSON.stringify(assignment),
+      assignment.authorization ?? null,
+      Date.now(),
+    );
   }
 
   update(
@@ -82,24 +83,22 @@ export class WorkerStore {
   }
 
   #update(taskId: string, fields: Parameters<WorkerStore["update"]>[1]): void {
-    this.#db
-      .prepare(
-        `UPDATE tasks SET phase = COALESCE(?, phase), outcome = COALESCE(?, outcome), result_url = COALESCE(?, result_url),
+    this.#sql(
+      `UPDATE tasks SET phase = COALESCE(?, phase), outcome = COALESCE(?, outcome), result_url = COALESCE(?, result_url),
            authorization = COALESCE(?, authorization), attempts = attempts + ?, updated_at = ? WHERE task_id = ?`,
-      )
-      .run(
-        fields.phase ?? null,
-        fields.outcome ? JSON.stringify(fields.outcome) : null,
-        fields.resultUrl ?? null,
-        fields.authorization ?? null,
-        fields.attempt ? 1 : 0,
-        Date.now(),
-        taskId,
-      );
+    ).run(
+      fields.phase ?? null,
+      fields.outcome ? JSON.stringify(fields.outcome) : null,
+      fields.resultUrl ?? null,
+      fields.authorization ?? null,
+      fields.attempt ? 1 : 0,
+      Date.now(),
+      taskId,
+    );
   }
 
   get(taskId: string): LocalTask | undefined {
-    const r = this.#db.prepare("SELECT * FROM tasks WHERE task_id = ?").get(taskId) as
+    const r = this.#sql("SELECT * FROM tasks WHERE task_id = ?").get(taskId) as
       Record<string, unknown> | undefined;
     return r ? toLocal(r) : undefined;
   }
@@ -107,18 +106,19 @@ export class WorkerStore {
   /** Tasks not finished here yet (to resume after a restart). */
   unfinished(): LocalTask[] {
     return (
-      this.#db
-        .prepare("SELECT * FROM tasks WHERE phase NOT IN ('done', 'abandoned')")
-        .all() as Record<string, unknown>[]
+      this.#sql("SELECT * FROM tasks WHERE phase NOT IN ('done', 'abandoned')").all() as Record<
+        string,
+        unknown
+      >[]
     ).map(toLocal);
   }
 
   /** How many journaled tasks are in each phase. */
   countByPhase(): Partial<Record<LocalPhase, number>> {
     const out: Partial<Record<LocalPhase, number>> = {};
-    for (const r of this.#db
-      .prepare("SELECT phase, COUNT(*) AS n FROM tasks GROUP BY phase")
-      .all() as Array<{ phase: LocalPhase; n: number }>) {
+    for (const r of this.#sql(
+      "SELECT phase, COUNT(*) AS n FROM tasks GROUP BY phase",
+    ).all() as Array<{ phase: LocalPhase; n: number }>) {
       out[r.phase] = Number(r.n);
     }
     return out;
