@@ -75,19 +75,21 @@ export function resultRoutes(store: ResultStore, init: ResultRoutesInit, logger:
     return signer;
   }
 
+  // A task runs a few times at most (re-assignments, replicas): a worker that keeps minting
+  // enclave keys to sign receipts fills no disk.
+  const tooManyReceipts = (res: Response) =>
+    void res.status(409).json({
+      error: `This task already has ${maxReceiptsPerTask} receipts; no more are stored.`,
+    });
+  const isFull = (taskId: string, hash: string) =>
+    store.getReceipt(taskId, hash) === undefined &&
+    store.receiptCount(taskId) >= maxReceiptsPerTask;
+
   /** Checks a signed receipt for `taskId` and that the task has room for it; answers if not. */
   function acceptReceipt(res: Response, taskId: string, body: string): string | undefined {
     const parsed = parseSignedReceipt(body, taskId);
     if ("error" in parsed) return void res.status(400).json({ error: parsed.error });
-    // A task runs a few times at most (re-assignments, replicas): a worker that keeps minting
-    // enclave keys to sign receipts fills no disk.
-    if (
-      store.getReceipt(taskId, parsed.hash) === undefined &&
-      store.receiptCount(taskId) >= maxReceiptsPerTask
-    )
-      return void res.status(409).json({
-        error: `This task already has ${maxReceiptsPerTask} receipts; no more are stored.`,
-      });
+    if (isFull(taskId, parsed.hash)) return tooManyReceipts(res);
     return parsed.hash;
   }
 
@@ -109,13 +111,15 @@ export function resultRoutes(store: ResultStore, init: ResultRoutesInit, logger:
     const uploader = authorize(req, res, "result", "0x" + sha256, receiptSha);
     if (!uploader) return;
     const taskId = String(req.header("x-polis-task"));
-    let withReceipt: { hash: string; body: string } | undefined;
+    let withReceipt: { hash: string; body: string; maxPerTask: number } | undefined;
     if (receipt !== undefined) {
       const hash = acceptReceipt(res, taskId, receipt);
       if (!hash) return;
-      withReceipt = { hash, body: receipt };
+      withReceipt = { hash, body: receipt, maxPerTask: maxReceiptsPerTask };
     }
-    await store.put(blob, taskId, uploader, withReceipt);
+    // Checked again once the blob is on disk: concurrent uploads cannot pass the limit together.
+    const stored = await store.put(blob, taskId, uploader, withReceipt);
+    if (stored.receiptRefused) return tooManyReceipts(res);
     logger.info(
       { sha256, size: blob.length, uploader, receipt: withReceipt?.hash },
       "result stored",

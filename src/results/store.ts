@@ -41,20 +41,28 @@ export class ResultStore {
 
   /**
    * Stores `data` under its sha256 (idempotent) and records who uploaded it for which task, with
-   * the task's usage receipt when one comes along (one SQLite commit for both). The file is
-   * written and fsynced off the event loop, then renamed into place: a reader never sees a
-   * partial blob. Returns the hex digest without 0x and whether the receipt was new.
+   * the task's usage receipt when one comes along (one SQLite commit for both, or neither: a new
+   * receipt for a task that already has `receipt.maxPerTask` stores nothing and answers
+   * `receiptRefused`). The file is written and fsynced off the event loop, then renamed into
+   * place: a reader never sees a partial blob. Returns the hex digest without 0x.
    */
   async put(
     data: Uint8Array,
     taskId: string,
     uploader: string,
-    receipt?: { hash: string; body: string },
+    receipt?: { hash: string; body: string; maxPerTask?: number },
     now = Date.now(),
-  ): Promise<{ sha256: string; receiptCreated: boolean }> {
+  ): Promise<{ sha256: string; receiptCreated: boolean; receiptRefused: boolean }> {
     const sha256 = createHash("sha256").update(data).digest("hex");
     const path = this.#path(sha256);
     if (!existsSync(path)) await writeDurably(path, data);
+    // From here on synchronous: the limit is checked and the rows written in one step.
+    if (
+      receipt?.maxPerTask !== undefined &&
+      this.getReceipt(taskId, receipt.hash) === undefined &&
+      this.receiptCount(taskId) >= receipt.maxPerTask
+    )
+      return { sha256, receiptCreated: false, receiptRefused: true };
     this.#db.exec("BEGIN IMMEDIATE");
     try {
       this.#sql.insertBlob.run(sha256, data.length, taskId.toLowerCase(), uploader, now);
@@ -62,7 +70,7 @@ export class ResultStore {
         ? this.#insertReceipt(taskId, receipt.hash, receipt.body, uploader, now)
         : false;
       this.#db.exec("COMMIT");
-      return { sha256, receiptCreated };
+      return { sha256, receiptCreated, receiptRefused: false };
     } catch (err) {
       this.#db.exec("ROLLBACK");
       throw err;

@@ -277,6 +277,27 @@ describe("results/store", () => {
       ).to.equal(404);
     });
 
+    it("keeps the receipt limit when uploads for one task race (the limit is checked again once the blob is on disk)", async () => {
+      const task = "0x" + "78".repeat(32);
+      const minted = async () => {
+        const key = Wallet.createRandom();
+        return signed(receiptOf(1, key, task), key);
+      };
+      for (let i = 0; i < 2; i++) await uploadReceipt(base, worker, task, await minted());
+      const bodies = await Promise.all(Array.from({ length: 5 }, minted));
+      const outcomes = await Promise.all(
+        bodies.map((body, i) =>
+          uploadResult(base, worker, task, Buffer.from(`race ${i}`), body).then(
+            () => "stored",
+            (e: Error) => (/409/.test(e.message) ? "409" : e.message),
+          ),
+        ),
+      );
+      expect(outcomes.filter((o) => o === "stored")).to.have.length(1);
+      expect(outcomes.filter((o) => o === "409")).to.have.length(4);
+      expect(store.receiptCount(task)).to.equal(3);
+    });
+
     it("refuses a receipt uploaded by a wallet that is not a pool worker", async () => {
       const body = await signed(receiptOf(4));
       const err = await uploadReceipt(base, stranger, taskId, body).catch((e: Error) => e);
