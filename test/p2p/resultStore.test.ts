@@ -132,6 +132,11 @@ describe("results/store", () => {
         receipt,
         signature: await by.signMessage(getBytes(receiptHash(receipt))),
       });
+    /** A receipt of `task` signed by a fresh enclave key (a worker minting keys). */
+    const mintedReceipt = (task: string) => {
+      const key = Wallet.createRandom();
+      return signed(receiptOf(1, key, task), key);
+    };
 
     it("keeps every receipt of a task under its hash: an earlier upload cannot hide the committed one", async () => {
       const refused = receiptOf(1); // a worker whose result the scheduler refused uploads first
@@ -177,10 +182,7 @@ describe("results/store", () => {
 
     it("stores a bounded number of receipts per task (a worker minting enclave keys fills no disk)", async () => {
       const task = "0x" + "ef".repeat(32);
-      const minted = () => {
-        const key = Wallet.createRandom();
-        return signed(receiptOf(1, key, task), key);
-      };
+      const minted = () => mintedReceipt(task);
       const bodies = [await minted(), await minted(), await minted()];
       for (const body of bodies) await uploadReceipt(base, worker, task, body);
       const err = await uploadReceipt(base, worker, task, await minted()).catch((e: Error) => e);
@@ -262,10 +264,7 @@ describe("results/store", () => {
 
     it("refuses a result whose receipt would exceed the task's receipts, and stores neither", async () => {
       const task = "0x" + "56".repeat(32);
-      const minted = async () => {
-        const key = Wallet.createRandom();
-        return signed(receiptOf(1, key, task), key);
-      };
+      const minted = () => mintedReceipt(task);
       for (let i = 0; i < 3; i++) await uploadReceipt(base, worker, task, await minted());
       const err = await uploadResult(base, worker, task, Buffer.from("late"), await minted()).catch(
         (e: Error) => e,
@@ -279,10 +278,7 @@ describe("results/store", () => {
 
     it("keeps the receipt limit when uploads for one task race (the limit is checked again once the blob is on disk)", async () => {
       const task = "0x" + "78".repeat(32);
-      const minted = async () => {
-        const key = Wallet.createRandom();
-        return signed(receiptOf(1, key, task), key);
-      };
+      const minted = () => mintedReceipt(task);
       for (let i = 0; i < 2; i++) await uploadReceipt(base, worker, task, await minted());
       const bodies = await Promise.all(Array.from({ length: 5 }, minted));
       const outcomes = await Promise.all(
