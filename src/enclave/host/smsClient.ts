@@ -70,8 +70,8 @@ export function createSmsSessionClient(
       prefetch > 1 ? `/v1/nonces?count=${prefetch}` : "/v1/nonces",
       {},
     )) as SessionNonce & { nonces?: SessionNonce[] };
-    // An SMS that predates `count` answers one nonce.
-    const nonces = Array.isArray(r?.nonces) ? r.nonces : [r];
+    // An SMS that predates `count` answers one nonce; more than asked for are not kept.
+    const nonces = Array.isArray(r?.nonces) ? r.nonces.slice(0, prefetch) : [r];
     if (nonces.length === 0 || !nonces.every(valid))
       throw new EnclaveError("SessionResponseInvalid", "The SMS returned a malformed nonce.");
     for (const nonce of nonces)
